@@ -1,0 +1,187 @@
+"""Bilingual text: every user-facing message exists in English and Korean.
+
+A :class:`Text` carries both languages; renderers pick one with :meth:`Text.get`.
+Messages that the grader itself produces live in :data:`MESSAGES`, keyed by a stable
+id, and are formatted with :func:`msg`, so a test can check that no message is
+missing a language.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+__all__ = ["LANGS", "MESSAGES", "Lang", "Text", "default_lang", "msg"]
+
+Lang = Literal["en", "ko"]
+LANGS: tuple[Lang, ...] = ("en", "ko")
+
+
+@dataclass(frozen=True)
+class Text:
+    """A message in English and Korean."""
+
+    en: str
+    ko: str
+
+    def get(self, lang: str = "en") -> str:
+        return self.ko if lang == "ko" else self.en
+
+    def __add__(self, other: Text) -> Text:
+        return Text(self.en + other.en, self.ko + other.ko)
+
+    def to_dict(self) -> dict[str, str]:
+        return {"en": self.en, "ko": self.ko}
+
+    @classmethod
+    def same(cls, s: str) -> Text:
+        """Text that reads the same in both languages (a number, a code snippet)."""
+        return cls(s, s)
+
+    @classmethod
+    def join(cls, parts: list[Text], sep: str = "\n") -> Text:
+        return cls(sep.join(p.en for p in parts), sep.join(p.ko for p in parts))
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any]) -> Text:
+        return cls(str(data["en"]), str(data["ko"]))
+
+
+def default_lang() -> Lang:
+    """The language of the user's locale: ``GRADWELL_LANG``, then ``LANG``; English otherwise."""
+    for var in ("GRADWELL_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "ko" if value.lower().startswith("ko") else "en"
+    return "en"
+
+
+def msg(key: str, **fields: Any) -> Text:
+    """The message ``key`` with ``fields`` formatted into both languages."""
+    en, ko = MESSAGES[key]
+    return Text(en.format(**fields), ko.format(**fields))
+
+
+#: id -> (English, Korean). Placeholders are ``str.format`` fields.
+MESSAGES: dict[str, tuple[str, str]] = {
+    # -- exercise files -------------------------------------------------------------
+    "exercise.missing-file": (
+        "{path}: file not found. Fix: create it, or correct the exercise directory.",
+        "{path}: 파일이 없습니다. 해결: 파일을 만들거나 과제 디렉터리 경로를 고치세요.",
+    ),
+    "exercise.bad-toml": (
+        "{path}: not valid TOML ({error}). Fix: correct the syntax at that line.",
+        "{path}: 올바른 TOML이 아닙니다 ({error}). 해결: 해당 줄의 문법을 고치세요.",
+    ),
+    "exercise.missing-field": (
+        "{path}: field '{field}' is missing. Fix: add {fix}.",
+        "{path}: '{field}' 필드가 없습니다. 해결: {fix}을(를) 추가하세요.",
+    ),
+    "exercise.bad-field": (
+        "{path}: field '{field}' {problem}, got {got!r}. Fix: {fix}.",
+        "{path}: '{field}' 필드가 잘못되었습니다 ({problem}, 받은 값 {got!r}). 해결: {fix}.",
+    ),
+    "exercise.unknown-field": (
+        "{path}: unknown field '{field}'. Fix: remove it, or use one of: {allowed}.",
+        "{path}: 알 수 없는 필드 '{field}'. 해결: 지우거나 다음 중 하나를 쓰세요: {allowed}.",
+    ),
+    "exercise.unknown-exercise": (
+        "unknown exercise {id!r}. Use one of: {known}.",
+        "알 수 없는 과제 {id!r}입니다. 다음 중 하나를 쓰세요: {known}.",
+    ),
+    # -- grading feedback -----------------------------------------------------------
+    "grade.passed": ("'{function}' looks good.", "'{function}'은(는) 잘 동작합니다."),
+    "grade.hidden-failed": (
+        "A hidden check failed ({reason}); its inputs are not shown.",
+        "숨겨진 검사가 실패했습니다 ({reason}). 입력값은 공개되지 않습니다.",
+    ),
+    "grade.missing": (
+        "'{function}' is not defined in {file}. Define it with the signature from the starter file.",
+        "{file}에 '{function}'이(가) 정의되어 있지 않습니다. 시작 파일의 시그니처대로 정의하세요.",
+    ),
+    "grade.exception": (
+        "'{function}' raised {type}: {message}{where}.",
+        "'{function}'에서 {type} 예외가 발생했습니다: {message}{where}.",
+    ),
+    "grade.exception-hidden": (
+        "'{function}' raised {type} on a hidden input{where}.",
+        "'{function}'이(가) 숨겨진 입력에서 {type} 예외를 일으켰습니다{where}.",
+    ),
+    "grade.where-line": (" (line {line} of {file})", " ({file} {line}번째 줄)"),
+    "grade.timeout": (
+        "'{function}' did not finish in time ({message}). Look for an infinite loop or a Python-level loop over a large array.",
+        "'{function}'이(가) 제한 시간 안에 끝나지 않았습니다 ({message}). 무한 루프나 큰 배열에 대한 파이썬 반복문이 있는지 보세요.",
+    ),
+    "grade.memory": (
+        "'{function}' ran out of memory ({message}).",
+        "'{function}'이(가) 메모리 한도를 넘었습니다 ({message}).",
+    ),
+    "grade.crashed": (
+        "'{function}' crashed the Python process ({message}).",
+        "'{function}'이(가) 파이썬 프로세스를 비정상 종료시켰습니다 ({message}).",
+    ),
+    "grade.output-limit": (
+        "'{function}' printed more output than allowed ({message}).",
+        "'{function}'이(가) 허용된 양보다 많이 출력했습니다 ({message}).",
+    ),
+    "grade.not-run": (
+        "'{function}' was not checked here: {message}.",
+        "'{function}'은(는) 여기서 검사되지 않았습니다: {message}.",
+    ),
+    "grade.bad-output": (
+        "'{function}' returned something that is not a float64 array of the right kind: {message}.",
+        "'{function}'의 반환값이 올바른 float64 배열이 아닙니다: {message}.",
+    ),
+    "grade.wrong-shape": (
+        "'{function}' returned shape {got} for {case}; expected {expected}.",
+        "'{function}'이(가) {case}에 대해 모양 {got}을(를) 반환했습니다. 기대한 모양은 {expected}입니다.",
+    ),
+    "grade.not-finite": (
+        "'{function}' returned inf or NaN for {case}, where the answer is finite.",
+        "'{function}'이(가) {case}에서 inf 또는 NaN을 반환했습니다. 정답은 유한한 값입니다.",
+    ),
+    "grade.inaccurate": (
+        "'{function}' is inaccurate for {case}: max |error| {err:.3g} at input {where} (tolerance: rtol {rtol:g}, atol {atol:g}).",
+        "'{function}'의 값이 {case}에서 부정확합니다: 최대 |오차| {err:.3g}, 입력 {where} (허용 오차: rtol {rtol:g}, atol {atol:g}).",
+    ),
+    "grade.inaccurate-hidden": (
+        "'{function}' is inaccurate on a hidden case: max |error| {err:.3g}.",
+        "'{function}'의 값이 숨겨진 사례에서 부정확합니다: 최대 |오차| {err:.3g}.",
+    ),
+    "grade.mutated": (
+        "'{function}' modified its input array '{arg}' in place; return a new array instead.",
+        "'{function}'이(가) 입력 배열 '{arg}'을(를) 직접 수정했습니다. 새 배열을 반환하세요.",
+    ),
+    "grade.forbidden": (
+        "'{function}' uses {names}, which this exercise does not allow: write it with NumPy.",
+        "'{function}'이(가) 이 과제에서 허용되지 않는 {names}을(를) 사용합니다. NumPy로 직접 작성하세요.",
+    ),
+    "grade.forbidden-torch": (
+        "'{function}' uses {names}, which this exercise does not allow: build it from differentiable tensor operations.",
+        "'{function}'이(가) 이 과제에서 허용되지 않는 {names}을(를) 사용합니다. 미분 가능한 텐서 연산으로 직접 만드세요.",
+    ),
+    "grade.warning-advice": (
+        "Advice: '{function}' raised warnings ({warnings}). They cost nothing, but a numerically stable formula avoids them.",
+        "조언: '{function}'에서 경고가 발생했습니다 ({warnings}). 감점은 없지만, 수치적으로 안정한 식을 쓰면 경고가 사라집니다.",
+    ),
+    "grade.misconception": (
+        "Likely misconception [{id}]: {explanation} Hint: {hint}",
+        "예상되는 오개념 [{id}]: {explanation} 힌트: {hint}",
+    ),
+    "grade.load-syntax": (
+        "{file} has a syntax error at line {line}: {message}. Nothing could be graded; fix it and submit again.",
+        "{file} {line}번째 줄에 문법 오류가 있습니다: {message}. 채점할 수 없으니 고쳐서 다시 제출하세요.",
+    ),
+    "grade.load-exception": (
+        "Importing {file} raised {type}: {message}{where}. Nothing could be graded; fix it and submit again.",
+        "{file}을(를) 불러오는 중 {type} 예외가 발생했습니다: {message}{where}. 채점할 수 없으니 고쳐서 다시 제출하세요.",
+    ),
+    "grade.expected-error": (
+        "'{function}' should raise {expected} for {case}, but {got}.",
+        "'{function}'은(는) {case}에 대해 {expected}을(를) 발생시켜야 하지만, {got}.",
+    ),
+    "grade.got-returned": ("it returned a value", "값을 반환했습니다"),
+    "grade.got-raised": ("it raised {type}", "{type}을(를) 발생시켰습니다"),
+}

@@ -1,0 +1,1 @@
+"""Trusted reference implementations, proven against PyTorch."""
