@@ -154,6 +154,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{function}' modified its input array '{arg}' in place; return a new array instead.",
         "'{function}'이(가) 입력 배열 '{arg}'을(를) 직접 수정했습니다. 새 배열을 반환하세요.",
     ),
+    "grade.not-mutated": (
+        "'{function}' leaves its inputs untouched.",
+        "'{function}'은(는) 입력을 수정하지 않습니다.",
+    ),
     "grade.forbidden": (
         "'{function}' uses {names}, which this exercise does not allow: write it with NumPy.",
         "'{function}'이(가) 이 과제에서 허용되지 않는 {names}을(를) 사용합니다. NumPy로 직접 작성하세요.",
@@ -181,6 +185,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grade.expected-error": (
         "'{function}' should raise {expected} for {case}, but {got}.",
         "'{function}'은(는) {case}에 대해 {expected}을(를) 발생시켜야 하지만, {got}.",
+    ),
+    "grade.fd-mismatch": (
+        "'{function}' does not match the slope of your own '{forward}': at x = {x:.6g} it returns {got:.6g}, but the central difference of '{forward}' there is {numeric:.6g}.",
+        "'{function}'이(가) 직접 작성한 '{forward}'의 기울기와 맞지 않습니다: x = {x:.6g}에서 {got:.6g}을(를) 반환했지만, 그 점에서 '{forward}'의 중심 차분은 {numeric:.6g}입니다.",
+    ),
+    "grade.fd-consistent": (
+        "'{function}' matches the finite-difference slope of your '{forward}'.",
+        "'{function}'이(가) 직접 작성한 '{forward}'의 유한 차분 기울기와 일치합니다.",
+    ),
+    "grade.kink-range": (
+        "'{function}' returns {got:g} at x = 0; any value from {low:g} to {high:g} is accepted there.",
+        "'{function}'이(가) x = 0에서 {got:g}을(를) 반환합니다. 그 점에서는 {low:g}부터 {high:g}까지의 값만 인정됩니다.",
+    ),
+    "grade.kink-near": (
+        "'{function}' is wrong next to the kink: at x = {x:g} it returns {got:g}, expected {want:g}. Check which side of 0 each branch covers.",
+        "'{function}'이(가) 꺾이는 점 근처에서 틀립니다: x = {x:g}에서 {got:g}을(를) 반환했고, 기대값은 {want:g}입니다. 각 분기가 0의 어느 쪽을 맡는지 확인하세요.",
     ),
     "grade.got-returned": ("it returned a value", "값을 반환했습니다"),
     "grade.got-raised": ("it raised {type}", "{type}을(를) 발생시켰습니다"),

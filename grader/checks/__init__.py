@@ -1,0 +1,1 @@
+"""Kinds of checks: comparisons with the reference, stability, gradients, statistics."""

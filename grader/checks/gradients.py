@@ -1,0 +1,127 @@
+"""Gradient checks: a derivative against finite differences of the student's own
+forward, and derivatives at kinks where the contract allows a range.
+
+Finite differences are central, ``(f(x+h) − f(x−h)) / 2h``, in float64 with
+``h = 1e-6·(1 + |x|)``, at points kept away from kinks (numerics.md §2: float64 and no
+kinks, or the check fails correct code). They test *consistency*: a derivative that
+matches the student's forward, even where the forward itself is judged elsewhere.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+
+from grader.cases import Cases
+from grader.checks.base import Check, Judging, Verdict, advice_for, precheck
+from grader.exercise import TestSpec
+from grader.i18n import msg
+from grader.sandbox.plan import Call
+
+__all__ = ["ElementwiseFiniteDifference", "KinkCheck", "fd_step"]
+
+FD_RELATIVE_STEP = 1e-6
+
+
+def fd_step(x: np.ndarray) -> np.ndarray:
+    return FD_RELATIVE_STEP * (1.0 + np.abs(x))
+
+
+class ElementwiseFiniteDifference(Check):
+    """``grad(x)`` against the central difference of ``forward`` around ``x``."""
+
+    rtol = 1e-5
+    atol = 1e-8
+
+    def __init__(self, forward: str, grad: str, kinks: Sequence[float] = (),
+                 kwargs: Mapping[str, Any] | None = None) -> None:
+        self.forward, self.grad = forward, grad
+        self.kinks = tuple(kinks)
+        self.kwargs = dict(kwargs or {})
+
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+        x = cases.away_from((64,), self.kinks, margin=1e-3, scale=3.0)
+        h = fd_step(x)
+        kw = self.kwargs
+        return [
+            ("x + h", Call("plus", self.forward, (x + h,), kw)),
+            ("x - h", Call("minus", self.forward, (x - h,), kw)),
+            ("x", Call("grad", self.grad, (x,), kw)),
+        ]
+
+    def judge(self, j: Judging) -> Verdict:
+        early = precheck(j)
+        if early is not None:
+            return early
+        by = {c.id.rsplit(".", 1)[-1]: c for c in j.calls}
+        x = by["grad"].args[0]
+        assert isinstance(x, np.ndarray)
+        h = fd_step(x)
+        plus = np.asarray(j.student[by["plus"].id].value, dtype=np.float64)
+        minus = np.asarray(j.student[by["minus"].id].value, dtype=np.float64)
+        grad = np.asarray(j.student[by["grad"].id].value, dtype=np.float64)
+        if plus.shape != x.shape or minus.shape != x.shape or grad.shape != x.shape:
+            return Verdict(0.0, msg("grade.wrong-shape", function=self.grad, case="x",
+                                    got=str(grad.shape), expected=str(x.shape)))
+        with np.errstate(all="ignore"):
+            numeric = (plus - minus) / (2 * h)
+            err = np.abs(grad - numeric)
+            bad = ~(err <= j.atol(self.atol) + j.rtol(self.rtol) * np.abs(numeric))
+        if bad.any():
+            i = int(np.argmax(np.where(bad, np.nan_to_num(err, nan=np.inf), -1)))
+            return Verdict(0.0, msg(
+                "grade.fd-mismatch", function=self.grad, forward=self.forward,
+                x=float(x[i]), got=float(grad[i]), numeric=float(numeric[i]),
+            ), advice_for(j))
+        return Verdict(1.0, msg("grade.fd-consistent", function=self.grad, forward=self.forward),
+                       advice_for(j))
+
+
+class KinkCheck(Check):
+    """Values at a kink may be anything the contract allows there; elsewhere they must
+    equal the reference (``x > 0`` vs ``x >= 0`` is exactly the mistake this sees)."""
+
+    def __init__(self, function: str, allowed: Callable[[Mapping[str, Any]], tuple[float, float]],
+                 kwargs_list: Sequence[Mapping[str, Any]] = ({},)) -> None:
+        self.function = function
+        self.allowed = allowed
+        self.kwargs_list = [dict(k) for k in kwargs_list]
+
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+        x = np.array([0.0, -0.0, 1e-300, -1e-300, 5e-324, -5e-324, 1.0, -1.0, 0.0, 2.5, -2.5])
+        return [
+            (f"x with exact zeros{_kw_label(kw)}", Call(f"k{i}", self.function, (x,), kw))
+            for i, kw in enumerate(self.kwargs_list)
+        ]
+
+    def judge(self, j: Judging) -> Verdict:
+        early = precheck(j)
+        if early is not None:
+            return early
+        for call, kw in zip(j.calls, self.kwargs_list, strict=True):
+            x = call.args[0]
+            assert isinstance(x, np.ndarray)
+            got = np.asarray(j.student[call.id].value, dtype=np.float64)
+            want = np.asarray(j.expected[call.id].value, dtype=np.float64)
+            if got.shape != x.shape:
+                return Verdict(0.0, msg("grade.wrong-shape", function=self.function,
+                                        case=j.label(call), got=str(got.shape), expected=str(x.shape)))
+            low, high = self.allowed(kw)
+            zero = x == 0
+            ok_zero = (got[zero] >= low) & (got[zero] <= high)
+            ok_rest = np.abs(got[~zero] - want[~zero]) <= 1e-12 + 1e-7 * np.abs(want[~zero])
+            if not ok_zero.all():
+                return Verdict(0.0, msg("grade.kink-range", function=self.function,
+                                        got=float(got[zero][~ok_zero][0]), low=low, high=high))
+            if not ok_rest.all():
+                i = int(np.flatnonzero(~zero)[~ok_rest][0])
+                return Verdict(0.0, msg("grade.kink-near", function=self.function,
+                                        x=float(x[i]), got=float(got[i]), want=float(want[i])))
+        return Verdict(1.0, msg("grade.passed", function=self.function))
+
+
+def _kw_label(kw: Mapping[str, Any]) -> str:
+    return "" if not kw else " (" + ", ".join(f"{k}={v}" for k, v in kw.items()) + ")"
+
