@@ -194,6 +194,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{function}' matches the finite-difference slope of your '{forward}'.",
         "'{function}'이(가) 직접 작성한 '{forward}'의 유한 차분 기울기와 일치합니다.",
     ),
+    "grade.fd-backward": (
+        "'{function}' does not match your own '{forward}': output {output} at index {index} is {got:.6g}, but the central difference of Σ out·dout there is {numeric:.6g}.",
+        "'{function}'이(가) 직접 작성한 '{forward}'와 맞지 않습니다: 출력 {output}의 인덱스 {index} 값은 {got:.6g}이지만, 그 점에서 Σ out·dout의 중심 차분은 {numeric:.6g}입니다.",
+    ),
     "grade.kink-range": (
         "'{function}' returns {got:g} at x = 0; any value from {low:g} to {high:g} is accepted there.",
         "'{function}'이(가) x = 0에서 {got:g}을(를) 반환합니다. 그 점에서는 {low:g}부터 {high:g}까지의 값만 인정됩니다.",
@@ -201,6 +205,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grade.kink-near": (
         "'{function}' is wrong next to the kink: at x = {x:g} it returns {got:g}, expected {want:g}. Check which side of 0 each branch covers.",
         "'{function}'이(가) 꺾이는 점 근처에서 틀립니다: x = {x:g}에서 {got:g}을(를) 반환했고, 기대값은 {want:g}입니다. 각 분기가 0의 어느 쪽을 맡는지 확인하세요.",
+    ),
+    "grade.batch-dependent": (
+        "'{function}' gives sample {i} a different output alone than inside the batch: layer normalisation must use each sample's own statistics.",
+        "'{function}'이(가) 샘플 {i}에 대해 배치 안에서와 혼자일 때 다른 출력을 냅니다. 층 정규화는 각 샘플 자신의 통계만 써야 합니다.",
+    ),
+    "grade.batch-independent": (
+        "'{function}' treats every sample independently of the batch.",
+        "'{function}'은(는) 각 샘플을 배치와 무관하게 처리합니다.",
+    ),
+    "grade.float-lists": (
+        "'{function}' should return a tuple of two lists of Python floats (use float(...) on NumPy scalars, or .tolist()).",
+        "'{function}'은(는) 파이썬 float 리스트 두 개의 튜플을 반환해야 합니다 (NumPy 스칼라에는 float(...)을, 배열에는 .tolist()를 쓰세요).",
     ),
     "grade.got-returned": ("it returned a value", "값을 반환했습니다"),
     "grade.got-raised": ("it raised {type}", "{type}을(를) 발생시켰습니다"),

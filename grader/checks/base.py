@@ -263,15 +263,27 @@ class CompareCheck(Check):
     the student raises an exception of the same type.
     """
 
-    def __init__(self, build: Builder, *, rtol: float = 1e-7, atol: float = 1e-12) -> None:
+    def __init__(self, build: Builder, *, rtol: float = 1e-7, atol: float = 1e-12,
+                 plot: Callable[[Judging], Mapping[str, Any]] | None = None) -> None:
         self._build = build
         self.rtol = rtol
         self.atol = atol
+        self._plot = plot
 
     def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
         return self._build(spec, cases)
 
     def judge(self, j: Judging) -> Verdict:
+        verdict = self._judge(j)
+        if self._plot is None or j.hidden:
+            return verdict
+        try:
+            extra = {"plot": dict(self._plot(j))}
+        except (KeyError, TypeError, ValueError, AssertionError):
+            return verdict  # the student's outcome had no plottable value
+        return Verdict(verdict.fraction, verdict.output, verdict.advice, extra, verdict.diagnosable)
+
+    def _judge(self, j: Judging) -> Verdict:
         early = precheck(j)
         if early is not None:
             return early

@@ -18,9 +18,9 @@ from grader.cases import Cases
 from grader.checks.base import Check, Judging, Verdict, advice_for, precheck
 from grader.exercise import TestSpec
 from grader.i18n import msg
-from grader.sandbox.plan import Call
+from grader.sandbox.plan import Call, Ref
 
-__all__ = ["ElementwiseFiniteDifference", "KinkCheck", "fd_step"]
+__all__ = ["BackwardFiniteDifference", "ElementwiseFiniteDifference", "KinkCheck", "fd_step"]
 
 FD_RELATIVE_STEP = 1e-6
 
@@ -125,3 +125,90 @@ class KinkCheck(Check):
 def _kw_label(kw: Mapping[str, Any]) -> str:
     return "" if not kw else " (" + ", ".join(f"{k}={v}" for k, v in kw.items()) + ")"
 
+
+
+InputMaker = Callable[[Cases], tuple[list[Any], dict[str, Any]]]
+
+
+class BackwardFiniteDifference(Check):
+    """A hand-written backward against central differences of the student's forward.
+
+    With a fixed upstream gradient ``dout``, the scalar ``L = Σ forward(...)[0] · dout``
+    has ``∂L/∂input = backward(dout, cache)[k]`` for the ``k`` of that input. A few
+    coordinates of each differentiable input are perturbed by ±h; the forward runs in
+    the child, the differences are taken here.
+    """
+
+    rtol = 1e-5
+    atol = 1e-7
+
+    def __init__(self, forward: str, backward: str, make_inputs: InputMaker, *,
+                 outputs: int, grads: Mapping[int, int], coordinates: int = 4) -> None:
+        self.forward, self.backward = forward, backward
+        self.make_inputs = make_inputs
+        self.outputs = outputs  # length of the forward's tuple; the cache is last
+        self.grads = dict(grads)  # forward arg position -> backward output index
+        self.coordinates = coordinates
+
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+        args, kwargs = self.make_inputs(cases)
+        x = args[0]
+        dout = cases.normal(x.shape)
+        sent = ("array",) + ("skip",) * (self.outputs - 1)
+        out = [
+            ("forward", Call("fwd", self.forward, tuple(args), kwargs, returns=sent, keep=True)),
+            ("backward", Call("bwd", self.backward, (dout, Ref("fwd", self.outputs - 1)),
+                              returns=("array",) * len(self.grads))),
+        ]
+        for pos in self.grads:
+            arr = args[pos]
+            picks = cases.rng.choice(arr.size, size=min(self.coordinates, arr.size), replace=False)
+            for flat in picks:
+                idx = np.unravel_index(int(flat), arr.shape)
+                h = float(fd_step(np.asarray(arr[idx])))
+                for sign, tag in ((1, "p"), (-1, "m")):
+                    moved = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+                    moved[pos][idx] += sign * h
+                    cid = f"{tag}{pos}_{int(flat)}"
+                    out.append((f"perturbed input {pos} at {list(map(int, idx))}",
+                                Call(cid, self.forward, tuple(moved), kwargs, returns=sent)))
+        return out
+
+    def judge(self, j: Judging) -> Verdict:
+        early = precheck(j)
+        if early is not None:
+            return early
+        by = {c.id.split(".", 1)[-1]: c for c in j.calls}
+        fwd_args = by["fwd"].args
+        dout = np.asarray(by["bwd"].args[0])
+        grads = j.student[by["bwd"].id].value
+        assert isinstance(grads, tuple)
+        for pos, k in self.grads.items():
+            arr = fwd_args[pos]
+            assert isinstance(arr, np.ndarray)
+            g = np.asarray(grads[k], dtype=np.float64)
+            if g.shape != arr.shape:
+                return Verdict(0.0, msg("grade.wrong-shape", function=self.backward,
+                                        case=f"output {k}", got=str(g.shape), expected=str(arr.shape)))
+            for cid, call in by.items():
+                if not cid.startswith(f"p{pos}_"):
+                    continue
+                flat = int(cid.split("_", 1)[1])
+                idx = np.unravel_index(flat, arr.shape)
+                h = float(fd_step(np.asarray(arr[idx])))
+                plus = j.student[call.id].value
+                minus = j.student[by[f"m{pos}_{flat}"].id].value
+                assert isinstance(plus, tuple) and isinstance(minus, tuple)
+                yp, ym = np.asarray(plus[0], np.float64), np.asarray(minus[0], np.float64)
+                if yp.shape != dout.shape or ym.shape != dout.shape:
+                    return Verdict(0.0, msg("grade.wrong-shape", function=self.forward, case="x",
+                                            got=str(yp.shape), expected=str(dout.shape)))
+                with np.errstate(all="ignore"):
+                    numeric = float(np.sum((yp - ym) * dout) / (2 * h))
+                got = float(g[idx])
+                if not abs(got - numeric) <= j.atol(self.atol) + j.rtol(self.rtol) * abs(numeric):
+                    return Verdict(0.0, msg(
+                        "grade.fd-backward", function=self.backward, forward=self.forward,
+                        output=k, index=list(map(int, idx)), got=got, numeric=numeric,
+                    ))
+        return Verdict(1.0, msg("grade.fd-consistent", function=self.backward, forward=self.forward))

@@ -9,16 +9,19 @@ ones do not.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from grader.cases import EDGE_VALUES, LARGE_VALUES, Cases
-from grader.checks.base import Check, CompareCheck
+from grader import plots
+from grader.checks.base import Check, CompareCheck, Judging
 from grader.checks.gradients import ElementwiseFiniteDifference, KinkCheck
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
+from grader.i18n import Text
 from grader.sandbox.plan import Call
 
 __all__ = ["CHECKS", "FUNCTIONS"]
@@ -51,9 +54,27 @@ def _values(function: str) -> CompareCheck:
             for j, x in enumerate(cases.activation_inputs(with_zeros=not grad_of_kinked)):
                 out.append((f"a {x.ndim}-d array of shape {x.shape}{_kw(kw)}",
                             Call(f"v{i}_{j}", function, (x,), kw)))
+        grid = np.linspace(-6.0, 6.0, 241)
+        if grad_of_kinked:
+            grid = grid[grid != 0]
+        out.append(("x from -6 to 6", Call("plot", function, (grid,))))
         return out
 
-    return CompareCheck(build)
+    return CompareCheck(build, plot=functools.partial(_plot, function))
+
+
+def _plot(function: str, j: Judging) -> dict[str, Any]:
+    call = next(c for c in j.calls if c.id.endswith(".plot"))
+    student, expected = j.student[call.id].value, j.expected[call.id].value
+    if student is None or expected is None:
+        raise ValueError("nothing to plot")
+    return plots.line(
+        Text(f"{function}(x): yours and the reference", f"{function}(x): 내 구현과 기준 구현"),
+        call.args[0],
+        [plots.series(Text("yours", "내 구현"), student),
+         plots.series(Text("reference", "기준 구현"), expected)],
+        y_label=function,
+    )
 
 
 def _stability(function: str) -> CompareCheck:

@@ -1,0 +1,82 @@
+"""Checks for ``clipping.py``: global-norm clipping and value clipping.
+
+Gradients come in lists of several shapes, so clipping each tensor by its own norm
+differs from clipping by the global norm; totals are both above and below
+``max_norm`` (clipping never scales up); tiny gradients make the ``+ 1e-6`` in the
+coefficient visible; p = 1, 3 and ∞ catch a norm hard-wired to 2.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from grader.cases import Cases
+from grader.checks.base import Check, CompareCheck
+from grader.checks.properties import NoMutation
+from grader.exercise import TestSpec
+from grader.sandbox.plan import Call
+
+__all__ = ["CHECKS"]
+
+NORM_RETURNS = ("array-list", "raw")
+
+
+def _grads(cases: Cases, scale: float) -> list[np.ndarray]:
+    return [cases.normal(shape, scale=scale) for shape in ((4, 3), (5,), (2, 2, 3), ())]
+
+
+def _norm_values(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    settings: list[tuple[str, float, float, dict[str, Any]]] = [
+        ("gradients whose total norm exceeds max_norm", 10.0, 1.0, {}),
+        ("gradients whose total norm is below max_norm (left as they are)", 0.01, 5.0, {}),
+        ("norm_type=1", 3.0, 2.0, {"norm_type": 1.0}),
+        ("norm_type=3", 3.0, 2.0, {"norm_type": 3.0}),
+        ("norm_type=inf", 3.0, 0.5, {"norm_type": float("inf")}),
+        ("tiny gradients (total 1e-4, max_norm 1e-5)", 2e-5, 1e-5, {}),
+    ]
+    out = []
+    for i, (label, scale, max_norm, kw) in enumerate(settings):
+        out.append((label, Call(f"n{i}", "clip_grad_norm", (_grads(cases, scale), max_norm), kw,
+                                returns=NORM_RETURNS)))
+    out.append(("a single gradient", Call("one", "clip_grad_norm",
+                                          ([cases.normal((6, 2), scale=4.0)], 1.0),
+                                          returns=NORM_RETURNS)))
+    out.append(("an empty list of gradients", Call("empty", "clip_grad_norm", ([], 1.0),
+                                                   returns=NORM_RETURNS)))
+    return out
+
+
+def _value_values(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    return [
+        ("gradients on both sides of ±clip_value", Call("v0", "clip_grad_value",
+                                                        (_grads(cases, 3.0), 1.5),
+                                                        returns="array-list")),
+        ("clip_value larger than every gradient", Call("v1", "clip_grad_value",
+                                                       (_grads(cases, 0.1), 10.0),
+                                                       returns="array-list")),
+        ("an empty list of gradients", Call("v2", "clip_grad_value", ([], 1.0),
+                                            returns="array-list")),
+    ]
+
+
+def _mutation(function: str) -> NoMutation:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+        args = (_grads(cases, 10.0), 0.5)
+        returns = NORM_RETURNS if function == "clip_grad_norm" else "array-list"
+        return [("gradients that need clipping", Call("m", function, args, returns=returns))]
+
+    return NoMutation(build, ("grads",))
+
+
+CHECKS: dict[str, dict[str, Check]] = {
+    "clip_grad_norm": {
+        "values": CompareCheck(_norm_values, rtol=1e-7, atol=1e-12),
+        "no-mutation": _mutation("clip_grad_norm"),
+    },
+    "clip_grad_value": {
+        "values": CompareCheck(_value_values, rtol=0.0, atol=0.0),
+        "no-mutation": _mutation("clip_grad_value"),
+    },
+}
