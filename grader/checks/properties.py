@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from grader.cases import Cases
 from grader.checks.base import Check, Judging, Verdict, precheck
 from grader.exercise import TestSpec
 from grader.i18n import msg
-from grader.sandbox.plan import Call
+from grader.sandbox.plan import Call, Outcome
 
 __all__ = ["NoMutation"]
 
@@ -36,3 +36,10 @@ class NoMutation(Check):
                     self.arg_names) else str(first)
                 return Verdict(0.0, msg("grade.mutated", function=j.spec.function, arg=name))
         return Verdict(1.0, msg("grade.not-mutated", function=j.spec.function))
+
+    def agrees(self, j: Judging, other: Mapping[str, Outcome]) -> bool:
+        """A mutant that modifies the same arguments in place (the reference never does)."""
+        return all(
+            j.student[c.id].mutated and j.student[c.id].mutated == other[c.id].mutated
+            for c in j.calls
+        )
