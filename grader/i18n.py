@@ -220,4 +220,106 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "grade.got-returned": ("it returned a value", "값을 반환했습니다"),
     "grade.got-raised": ("it raised {type}", "{type}을(를) 발생시켰습니다"),
+    # -- statistics of random initialisers (grader/checks/statistics.py) ------------
+    "grade.stat-ok": (
+        "'{function}' looks good: for {case} your samples' std is {got:.4g} ({name}'s is {want:.4g} for {context}) and they pass every statistical test against {dist}.",
+        "'{function}'은(는) 잘 동작합니다: {case}에서 표본의 표준편차는 {got:.4g}이고 ({context}일 때 {name} 초기화의 표준편차는 {want:.4g}), {dist}에 대한 모든 통계 검정을 통과합니다.",
+    ),
+    "grade.stat-scale": (
+        "'{function}' draws at the wrong scale for {case}: your samples' std is {got:.4g}, {name}'s is {want:.4g} for {context} (a correct implementation lands between {low:.4g} and {high:.4g}).",
+        "'{function}'의 분포 크기가 {case}에서 틀립니다: 표본의 표준편차는 {got:.4g}인데, {context}일 때 {name} 초기화의 표준편차는 {want:.4g}입니다 (올바른 구현이면 {low:.4g}에서 {high:.4g} 사이가 나옵니다).",
+    ),
+    "grade.stat-above-bound": (
+        "'{function}' returned a value beyond the bound for {case}: max |w| = {got:.6g}, but {name}'s bound is {bound:.6g} for {context}.",
+        "'{function}'이(가) {case}에서 경계를 넘는 값을 반환했습니다: max |w| = {got:.6g}인데, {context}일 때 {name} 초기화의 경계는 {bound:.6g}입니다.",
+    ),
+    "grade.stat-below-bound": (
+        "'{function}' never comes near the bound for {case}: max |w| = {got:.6g}, but {n} samples from U(−{bound:.4g}, {bound:.4g}) ({name}, {context}) reach at least {low:.6g}. Is your bound too small?",
+        "'{function}'의 값이 {case}에서 경계 근처에 오지 않습니다: max |w| = {got:.6g}인데, U(−{bound:.4g}, {bound:.4g}) ({name}, {context})에서 뽑은 표본 {n}개라면 최댓값이 적어도 {low:.6g}은(는) 됩니다. 경계를 너무 작게 잡지 않았나요?",
+    ),
+    "grade.stat-ks": (
+        "'{function}' does not draw from {dist} for {case}: the Kolmogorov–Smirnov distance is {d:.4f} (p = {p:.2g}, below {alpha:.2g}). Check normal against uniform, and the scale.",
+        "'{function}'이(가) {case}에서 {dist}를 따르지 않습니다: 콜모고로프–스미르노프 거리가 {d:.4f}입니다 (p = {p:.2g}, 기준 {alpha:.2g} 미만). 정규분포와 균등분포를 바꿔 쓰지 않았는지, 크기는 맞는지 확인하세요.",
+    ),
+    "grade.stat-mean": (
+        "'{function}' is not centred at 0 for {case}: the sample mean is {got:.4g}, beyond ±{high:.3g}.",
+        "'{function}'의 분포가 {case}에서 0을 중심으로 하지 않습니다: 표본 평균이 {got:.4g}로 ±{high:.3g}을(를) 벗어납니다.",
+    ),
+    "plot.init-histogram": (
+        "{function}: your samples against {dist}",
+        "{function}: 제출한 표본과 {dist} 비교",
+    ),
+    "grade.not-int": (
+        "'{function}' returned {got} for {case}; the fans must be Python ints, not floats.",
+        "'{function}'이(가) {case}에 대해 {got}을(를) 반환했습니다. fan 값은 float가 아니라 파이썬 int여야 합니다.",
+    ),
+    "grade.wrong-value": (
+        "'{function}' returned {got} for {case}; expected {expected}.",
+        "'{function}'이(가) {case}에 대해 {got}을(를) 반환했습니다. 기대값은 {expected}입니다.",
+    ),
+    "grade.wrong-dtype": (
+        "'{function}' returned {got} for {case}; expected a float64 NumPy array of shape {expected}.",
+        "'{function}'이(가) {case}에 대해 {got}을(를) 반환했습니다. 모양이 {expected}인 float64 NumPy 배열이어야 합니다.",
+    ),
+    "grade.shape-ok": (
+        "'{function}' returns float64 arrays of the requested shape.",
+        "'{function}'은(는) 요청한 모양의 float64 배열을 반환합니다.",
+    ),
+    "grade.not-reproducible": (
+        "'{function}' returned different values for two generators with the same seed ({case}): take every random number from the generator you are given, not from a global random state.",
+        "'{function}'이(가) 같은 시드의 생성기 두 개에 대해 다른 값을 반환했습니다 ({case}). 전역 난수 상태가 아니라 인자로 받은 생성기에서 모든 난수를 뽑으세요.",
+    ),
+    "grade.ignores-seed": (
+        "'{function}' returned the same values for two different seeds ({case}): draw from the generator you are given instead of a fixed one.",
+        "'{function}'이(가) 서로 다른 시드에 대해 같은 값을 반환했습니다 ({case}). 고정된 생성기가 아니라 인자로 받은 생성기에서 뽑으세요.",
+    ),
+    "grade.reproducible": (
+        "'{function}' is reproducible: the same seed gives the same values, another seed other values.",
+        "'{function}'은(는) 재현 가능합니다: 같은 시드는 같은 값을, 다른 시드는 다른 값을 줍니다.",
+    ),
+    "grade.not-in-place": (
+        "'{function}' did not fill the tensor it was given ({case}): write into it in place (e.g. tensor.uniform_(...) under torch.no_grad()).",
+        "'{function}'이(가) 받은 텐서를 채우지 않았습니다 ({case}). torch.no_grad() 안에서 tensor.uniform_(...)처럼 그 텐서에 직접 값을 써 넣으세요.",
+    ),
+    "grade.returned-other": (
+        "'{function}' must return the very tensor it filled, as torch.nn.init does, but returned another object ({case}).",
+        "'{function}'은(는) torch.nn.init처럼 자신이 채운 바로 그 텐서를 반환해야 하지만, 다른 객체를 반환했습니다 ({case}).",
+    ),
+    "grade.in-place": (
+        "'{function}' fills its tensor in place and returns it.",
+        "'{function}'은(는) 텐서를 제자리에서 채우고 그 텐서를 반환합니다.",
+    ),
+    # -- torch modules (grader/suites/torch_layers.py) ----------------------------------
+    "grade.module-missing": (
+        "'{function}' has no {kind} called '{name}'; torch.nn.{function} has one of shape {shape}.",
+        "'{function}'에 '{name}'이라는 {kind}이(가) 없습니다. torch.nn.{function}에는 모양이 {shape}인 {kind}이(가) 있습니다.",
+    ),
+    "grade.module-kind": (
+        "'{function}.{name}' should be a {expected}, but it is registered as a {got}. Use {fix}.",
+        "'{function}.{name}'은(는) {expected}여야 하는데 {got}(으)로 등록되어 있습니다. {fix}을(를) 쓰세요.",
+    ),
+    "grade.module-initial": (
+        "'{function}.{name}' starts as {got}; torch.nn.{function} starts it as {expected}.",
+        "'{function}.{name}'의 초깃값이 {got}입니다. torch.nn.{function}에서는 {expected}입니다.",
+    ),
+    "grade.module-ok": (
+        "'{function}' has the parameters and buffers of torch.nn.{function}, with the right initial values.",
+        "'{function}'에는 torch.nn.{function}과 같은 파라미터와 버퍼가 있고 초깃값도 맞습니다.",
+    ),
+    "grade.module-mismatch": (
+        "'{function}' differs from torch.nn.{function} in {mode} mode, step {step} ({case}): {what} is off by up to {err:.3g} (tolerance: rtol {rtol:g}, atol {atol:g}).",
+        "'{function}'이(가) {mode} 모드 {step}단계({case})에서 torch.nn.{function}과 다릅니다: {what}의 오차가 최대 {err:.3g}입니다 (허용 오차: rtol {rtol:g}, atol {atol:g}).",
+    ),
+    "grade.module-mismatch-hidden": (
+        "'{function}' differs from torch.nn.{function} on a hidden case: {what} is off by up to {err:.3g}.",
+        "'{function}'이(가) 숨겨진 사례에서 torch.nn.{function}과 다릅니다: {what}의 오차가 최대 {err:.3g}입니다.",
+    ),
+    "grade.module-missing-value": (
+        "'{function}' in {mode} mode, step {step} ({case}): {what} is missing; after backward() it should exist. Compute the output from x, weight and bias with differentiable tensor operations.",
+        "'{function}'의 {mode} 모드 {step}단계({case})에서 {what}이(가) 없습니다. backward() 뒤에는 있어야 합니다. 출력을 x, weight, bias로부터 미분 가능한 텐서 연산으로 계산하세요.",
+    ),
+    "grade.module-matches": (
+        "'{function}' matches torch.nn.{function}: outputs, gradients and buffers.",
+        "'{function}'은(는) 출력, 기울기, 버퍼 모두 torch.nn.{function}과 일치합니다.",
+    ),
 }

@@ -8,10 +8,139 @@ they run in the sandboxed child and in the parent alike.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Sequence
 from typing import Any
 
-__all__ = ["PROBES"]
+import numpy as np
 
-#: ``name -> probe(module, *args, **kwargs)``; filled by the exercises' suites.
-PROBES: dict[str, Callable[..., Any]] = {}
+__all__ = ["PROBES", "describe_result", "torch_init", "torch_module"]
+
+
+def _student_callable(module: types.ModuleType, name: str) -> Any:
+    obj = module.__dict__.get(name)
+    if obj is None or not callable(obj):
+        raise NameError(f"name {name!r} is not defined")
+    return obj
+
+
+def describe_result(module: types.ModuleType, fn_name: str, *args: Any, **kwargs: Any
+                    ) -> dict[str, Any]:
+    """Call ``fn_name(*args, **kwargs)`` and report what it returned: its type, dtype and
+    shape (the contract asks the initialisers for float64 arrays, which the usual
+    float64 conversion of a result would hide)."""
+    result = _student_callable(module, fn_name)(*args, **kwargs)
+    kind = type(result)
+    try:
+        shape = [int(s) for s in result.shape] if kind is np.ndarray else []
+    except (TypeError, ValueError):
+        shape = []
+    return {
+        "type": f"{kind.__module__}.{kind.__qualname__}"[:200],
+        "dtype": str(result.dtype)[:50] if kind is np.ndarray else "",
+        "shape": shape,
+    }
+
+
+def _array(tensor: Any) -> np.ndarray | None:
+    """A NumPy copy of a tensor (``None`` stays ``None``)."""
+    import torch
+
+    if tensor is None:
+        return None
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"expected a torch.Tensor, got {type(tensor).__name__}")
+    return np.array(tensor.detach().cpu().numpy(), copy=True)
+
+
+def torch_module(
+    module: types.ModuleType,
+    class_name: str,
+    init_kwargs: Sequence[tuple[str, Any]] = (),
+    params: Sequence[tuple[str, np.ndarray]] = (),
+    steps: Sequence[tuple[str, np.ndarray, np.ndarray]] = (),
+) -> dict[str, Any]:
+    """Build ``class_name(**init_kwargs)`` in float64, set parameters, run ``steps``.
+
+    Each step is ``(mode, x, grad_out)``: the module is put in ``mode`` ("train" or
+    "eval"), called on a fresh ``requires_grad`` tensor ``x``, and the output is
+    backpropagated with ``grad_out``. Returned, as plain arrays: the parameters and
+    buffers right after construction, and per step the output, ``x.grad``, each
+    parameter's ``.grad`` and each buffer after the step (``None`` where a gradient
+    does not exist; ``backward_error`` when ``backward()`` raised).
+    """
+    import torch
+
+    layer = _student_callable(module, class_name)(**dict(init_kwargs))
+    layer = layer.double()
+    report: dict[str, Any] = {
+        "parameters": {n: _array(p) for n, p in layer.named_parameters()},
+        "buffers": {n: _array(b) for n, b in layer.named_buffers()},
+    }
+    with torch.no_grad():
+        for name, value in params:
+            getattr(layer, name).copy_(torch.tensor(value, dtype=torch.float64))
+    records = []
+    for mode, x, grad_out in steps:
+        layer.train(mode == "train")
+        for p in layer.parameters():
+            p.grad = None
+        xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
+        out = layer(xt)
+        record: dict[str, Any] = {"out": _array(out), "backward_error": ""}
+        try:
+            out.backward(torch.tensor(grad_out, dtype=out.dtype))
+        except Exception as exc:
+            record["backward_error"] = f"{type(exc).__name__}: {exc}"[:300]
+        record["x_grad"] = _array(xt.grad)
+        record["grads"] = {n: _array(p.grad) for n, p in layer.named_parameters()}
+        record["buffers"] = {n: _array(b) for n, b in layer.named_buffers()}
+        records.append(record)
+    report["steps"] = records
+    return report
+
+
+def torch_init(
+    module: types.ModuleType,
+    fn_name: str,
+    shape: tuple[int, ...],
+    kwargs: Sequence[tuple[str, Any]] = (),
+    seed: int = 0,
+    other_seed: int = 1,
+    parameter: bool = False,
+) -> dict[str, Any]:
+    """Call an in-place initialiser ``fn_name(tensor, **kwargs, generator=g)``.
+
+    The tensor is a fresh float64 ``torch.empty(shape)`` filled with NaN (so that a
+    function that does not fill it is seen, whatever the memory held), wrapped in an
+    ``nn.Parameter`` when ``parameter``; ``g`` is ``torch.Generator().manual_seed(seed)``.
+    Returned: whether the result ``is`` that tensor, its values after the call, and
+    the values of a second call with the same seed and of one with ``other_seed``.
+    """
+    import torch
+
+    fn = _student_callable(module, fn_name)
+
+    def run(s: int) -> tuple[Any, Any]:
+        tensor = torch.empty(shape, dtype=torch.float64).fill_(float("nan"))
+        if parameter:
+            tensor = torch.nn.Parameter(tensor)
+        result = fn(tensor, **dict(kwargs), generator=torch.Generator().manual_seed(s))
+        return tensor, result
+
+    tensor, result = run(seed)
+    first = _array(tensor)
+    return {
+        "returned_same": result is tensor,
+        "values": first,
+        "again": _array(run(seed)[0]),
+        "other": _array(run(other_seed)[0]),
+    }
+
+
+#: ``name -> probe(module, *args, **kwargs)``.
+PROBES: dict[str, Callable[..., Any]] = {
+    "describe_result": describe_result,
+    "torch_module": torch_module,
+    "torch_init": torch_init,
+}
