@@ -303,8 +303,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{function}.{name}'의 초깃값이 {got}입니다. torch.nn.{function}에서는 {expected}입니다.",
     ),
     "grade.module-ok": (
-        "'{function}' has the parameters and buffers of torch.nn.{function}, with the right initial values.",
-        "'{function}'에는 torch.nn.{function}과 같은 파라미터와 버퍼가 있고 초깃값도 맞습니다.",
+        "'{function}' has the parameters (and buffers) of torch.nn.{function}, with the right initial values.",
+        "'{function}'에는 torch.nn.{function}과 같은 파라미터(와 버퍼)가 있고 초깃값도 맞습니다.",
     ),
     "grade.module-mismatch": (
         "'{function}' differs from torch.nn.{function} in {mode} mode, step {step} ({case}): {what} is off by up to {err:.3g} (tolerance: rtol {rtol:g}, atol {atol:g}).",
@@ -319,7 +319,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{function}'의 {mode} 모드 {step}단계({case})에서 {what}이(가) 없습니다. backward() 뒤에는 있어야 합니다. 출력을 x, weight, bias로부터 미분 가능한 텐서 연산으로 계산하세요.",
     ),
     "grade.module-matches": (
-        "'{function}' matches torch.nn.{function}: outputs, gradients and buffers.",
-        "'{function}'은(는) 출력, 기울기, 버퍼 모두 torch.nn.{function}과 일치합니다.",
+        "'{function}' matches torch.nn.{function} at every step checked: outputs, gradients and any running statistics.",
+        "'{function}'은(는) 검사한 모든 단계에서 출력, 기울기, 이동 통계까지 torch.nn.{function}과 일치합니다.",
     ),
 }

@@ -237,12 +237,16 @@ class DistributionCheck(Check):
         target: the target of a call, from the trusted reference formulas.
         shape: the shape a call's sample must have.
         sample: the sample inside a call's returned value.
+        not_finite: the message for a sample holding NaN or inf (for an in-place
+            initialiser, whose tensor starts as NaN: "did not fill the tensor").
     """
 
     def __init__(self, build: Builder, target: Callable[[Call], Target],
                  shape: Callable[[Call], tuple[int, ...]],
-                 sample: Callable[[Value], np.ndarray | None] = array_sample) -> None:
+                 sample: Callable[[Value], np.ndarray | None] = array_sample,
+                 not_finite: str = "grade.not-finite") -> None:
         self._build = build
+        self.not_finite = not_finite
         self.target = target
         self.shape = shape
         self.sample = sample
@@ -267,7 +271,7 @@ class DistributionCheck(Check):
                 return Verdict(0.0, msg("grade.wrong-shape", function=function,
                                         case=j.label(call), got=got, expected=str(shape)))
             if not np.isfinite(x).all():
-                return Verdict(0.0, msg("grade.not-finite", function=function, case=j.label(call)))
+                return Verdict(0.0, msg(self.not_finite, function=function, case=j.label(call)))
             failed = next((f for f in assess(x, target, each) if not f.passed), None)
             if failed is not None:
                 return Verdict(0.0, _finding_text(function, j.label(call), target, failed, each,
