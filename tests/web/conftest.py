@@ -1,5 +1,5 @@
 """Fixtures: ``app`` (fresh database per test, SQLite or PostgreSQL), ``client``,
-``runner``, ``auth``; grading through :class:`tests.web.fakes.FakeGrader` unless a test
+``runner``, ``auth``; grading through :class:`webfakes.FakeGrader` unless a test
 asks for the real engine.
 """
 
@@ -16,7 +16,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
-from tests.web.fakes import FakeGrader, FakeQuiz, make_exercises
+from webfakes import FakeGrader, FakeQuiz, make_exercises
 
 PG_ADMIN_URL = os.environ.get("GRADWELL_TEST_PG_URL",
                               "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
