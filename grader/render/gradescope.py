@@ -10,9 +10,9 @@ spec defines (``gradescope/autograder_samples:docs/specs.md``): a Markdown top-l
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
+from grader.render.json import dumps
 from grader.render.markdown import escape, misconception_ids
 from grader.render.messages import ui
 from grader.result import Result
@@ -46,7 +46,7 @@ def gradescope_dict(result: Result, lang: str = "en") -> dict[str, Any]:
 
 def render_gradescope(result: Result, lang: str = "en") -> str:
     """:func:`gradescope_dict` as JSON, ready to write as ``results.json``."""
-    return json.dumps(gradescope_dict(result, lang), ensure_ascii=False, allow_nan=False, indent=2)
+    return dumps(gradescope_dict(result, lang), indent=2)
 
 
 def _top_output(result: Result, lang: str) -> str:

@@ -180,6 +180,20 @@ def test_json_is_the_contract_object() -> None:
 
 
 @pytest.mark.parametrize("fmt", ["json", "gradescope"])
+def test_non_finite_numbers_become_null(fmt: str) -> None:
+    base = make_result()
+    plot = {"x": [0.0, 1.0], "y": [float("nan"), float("inf")], "n": 2}
+    result = Result(base.exercise, (TestResult(
+        "sigmoid: values", "sigmoid", 0.0, 2.0, Text("NaN", "NaN"), extra={"plot": plot}),))
+    text = render(result, fmt, "en")
+    def reject(constant: str) -> None:
+        raise AssertionError(f"{constant} is not strict JSON")
+
+    data = json.loads(text, parse_constant=reject)
+    assert data["tests"][0]["extra_data"]["plot"] == {"x": [0.0, 1.0], "y": [None, None], "n": 2}
+
+
+@pytest.mark.parametrize("fmt", ["json", "gradescope"])
 @pytest.mark.parametrize("lang", ["en", "ko"])
 def test_rendered_results_validate_against_the_gradescope_schema(fmt: str, lang: str) -> None:
     for result in (make_result(), ungradable()):
