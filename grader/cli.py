@@ -86,6 +86,14 @@ def _echo_rich(renderable: RenderableType, *, err: bool = False) -> None:
     click.echo(text, err=err)
 
 
+def _progress() -> Progress:
+    """A progress bar on stderr, so that stdout stays a clean report."""
+    stderr: TextIO = sys.stderr
+    console = Console(file=stderr, force_terminal=stderr.isatty() or None)
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                    TimeElapsedColumn(), console=console, transient=False)
+
+
 def _load_exercises(lang: str) -> Mapping[str, Any]:
     from grader import exercise
 
@@ -260,19 +268,25 @@ def exercises_show(exercise_id: str, lang: str | None) -> None:
 
 @exercises.command("check")
 @click.argument("exercise_ids", metavar="[ID]...", nargs=-1)
+@click.option("--jobs", "-j", type=click.IntRange(1, 256), default=os.cpu_count() or 1,
+              show_default="number of CPUs", help="How many gradings to run at once.")
 @lang_option
-def exercises_check(exercise_ids: tuple[str, ...], lang: str | None) -> None:
+def exercises_check(exercise_ids: tuple[str, ...], jobs: int, lang: str | None) -> None:
     """Grade each reference (full marks expected) and each misconception's mutant
     (points lost and the misconception tagged expected); exit 1 on any failure."""
-    from grader.selfcheck import check_exercises
+    from grader.selfcheck import check_exercises, count_checks
 
     lg = _lang(lang)
     all_exercises = _load_exercises(lg)
     for exercise_id in exercise_ids:
         _code_exercise(all_exercises, exercise_id, lg)
-    checks = check_exercises(all_exercises, exercise_ids)
-    if not checks:
+    total = count_checks(all_exercises, exercise_ids)
+    if not total:
         raise CommandFailure(ui("check.no-code"), lg)
+    with _progress() as progress:
+        task = progress.add_task(ui("check.progress").get(lg), total=total)
+        checks = check_exercises(all_exercises, exercise_ids, jobs=jobs,
+                                 on_check=lambda _c: progress.advance(task))
     table = Table(box=box.SIMPLE_HEAD)
     for key in ("ex.id", "check.what", "check.outcome", "check.detail"):
         table.add_column(ui(key).get(lg), overflow="fold")
@@ -351,10 +365,7 @@ def batch(directory: Path, exercise_id: str, jobs: int, out: Path, lang: str | N
     if not submissions:
         raise UsageFailure(ui("cli.no-submissions", path=str(directory)), lg)
     started = time.perf_counter()
-    stderr: TextIO = sys.stderr
-    console = Console(file=stderr, force_terminal=stderr.isatty() or None)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as progress:
+    with _progress() as progress:
         task = progress.add_task(ui("batch.progress", exercise=ex.id).get(lg),
                                  total=len(submissions))
         rows = batch_mod.grade_batch(

@@ -14,14 +14,16 @@ instructor learns it before a student does.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
+from functools import partial
 
 from grader.exercise import Exercise, MisconceptionSpec
 from grader.i18n import Text
 from grader.render.messages import ui
 from grader.result import Result
 
-__all__ = ["SelfCheck", "check_exercise", "check_exercises"]
+__all__ = ["SelfCheck", "check_exercise", "check_exercises", "count_checks"]
 
 GradeFn = Callable[[str, str], Result]
 
@@ -85,31 +87,48 @@ def _check_mutant(ex: Exercise, spec: MisconceptionSpec, grade: GradeFn) -> Self
     return SelfCheck(ex.id, what, True, ui("check.mutant-caught", tests=_names(tagged)))
 
 
+def _tasks(ex: Exercise, grade: GradeFn) -> list[Callable[[], SelfCheck]]:
+    tasks: list[Callable[[], SelfCheck]] = [partial(_check_reference, ex, grade)]
+    tasks += [partial(_check_mutant, ex, spec, grade) for spec in ex.misconceptions]
+    return tasks
+
+
+def _run(
+    tasks: Sequence[Callable[[], SelfCheck]], jobs: int,
+    on_check: Callable[[SelfCheck], None] | None,
+) -> list[SelfCheck]:
+    """Run ``tasks`` on ``jobs`` threads (the sandbox isolates); results in task order."""
+    out: list[SelfCheck | None] = [None] * len(tasks)
+    with ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="gradwell-check") as pool:
+        futures = {pool.submit(task): i for i, task in enumerate(tasks)}
+        for future in as_completed(futures):
+            out[futures[future]] = check = future.result()
+            if on_check is not None:
+                on_check(check)
+    return [c for c in out if c is not None]
+
+
+def count_checks(exercises: Mapping[str, Exercise], ids: Sequence[str] = ()) -> int:
+    """How many checks :func:`check_exercises` will run (for a progress bar)."""
+    chosen = [exercises[i] for i in ids] if ids else list(exercises.values())
+    return sum(1 + len(ex.misconceptions) for ex in chosen if ex.kind == "code")
+
+
 def check_exercise(
-    ex: Exercise, *, grade: GradeFn | None = None,
+    ex: Exercise, *, grade: GradeFn | None = None, jobs: int = 1,
     on_check: Callable[[SelfCheck], None] | None = None,
 ) -> list[SelfCheck]:
     """The reference check, then one check per misconception, of the code exercise ``ex``."""
-    grade_fn = _grade(grade)
-    checks: list[SelfCheck] = []
-    for make in [lambda: _check_reference(ex, grade_fn)] + [
-        (lambda s=s: _check_mutant(ex, s, grade_fn)) for s in ex.misconceptions
-    ]:
-        check = make()
-        checks.append(check)
-        if on_check is not None:
-            on_check(check)
-    return checks
+    return _run(_tasks(ex, _grade(grade)), jobs, on_check)
 
 
 def check_exercises(
     exercises: Mapping[str, Exercise], ids: Sequence[str] = (), *,
-    grade: GradeFn | None = None, on_check: Callable[[SelfCheck], None] | None = None,
+    grade: GradeFn | None = None, jobs: int = 1,
+    on_check: Callable[[SelfCheck], None] | None = None,
 ) -> list[SelfCheck]:
     """:func:`check_exercise` for ``ids`` (default: every code exercise in ``exercises``)."""
     chosen = [exercises[i] for i in ids] if ids else list(exercises.values())
-    out: list[SelfCheck] = []
-    for ex in chosen:
-        if ex.kind == "code":
-            out += check_exercise(ex, grade=grade, on_check=on_check)
-    return out
+    grade_fn = _grade(grade)
+    tasks = [t for ex in chosen if ex.kind == "code" for t in _tasks(ex, grade_fn)]
+    return _run(tasks, jobs, on_check)

@@ -103,6 +103,7 @@ UI_MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "ex.show-file": ("Submit the file {file}.", "제출 파일: {file}"),
     # -- exercises check ------------------------------------------------------------
+    "check.progress": ("Checking the exercises", "과제 확인 중"),
     "check.what": ("Check", "확인 항목"),
     "check.outcome": ("Outcome", "결과"),
     "check.detail": ("Detail", "설명"),

@@ -129,6 +129,7 @@ def test_exercises_check_passes(fakes: object) -> None:
     assert "5 / 5" in rows[0][1]
     assert "lost points and tagged on: 'sigmoid: stability at" in rows[1][1]
     assert result.stdout.splitlines()[-1] == "All 2 checks passed."
+    assert "Checking the exercises" in result.stderr and "2/2" in result.stderr
 
 
 @pytest.mark.parametrize(("mutant", "detail"), [
