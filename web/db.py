@@ -66,8 +66,9 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         url = app.config["DATABASE_URL"]
-        self._engine = make_engine(url)
-        self.session.remove()
+        engine = make_engine(url)
+        self.dispose()  # one app per process in production; tests build many in a row
+        self._engine = engine
         self.session.configure(bind=self._engine)
         app.teardown_appcontext(lambda _exc: self.session.remove())
 
