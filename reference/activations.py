@@ -200,7 +200,9 @@ def leaky_relu(x: npt.ArrayLike, negative_slope: float = 0.01) -> FloatArray:
         [-1.0, 3.0]
     """
     x = _f64(x)
-    return _f64(np.where(x > 0, x, negative_slope * x))
+    with np.errstate(over="ignore"):  # |s·x| > 1.8e308 (s > 1) rounds to inf: correct
+        negative_part = negative_slope * np.minimum(x, 0.0)
+    return _f64(np.where(x > 0, x, negative_part))
 
 
 def leaky_relu_grad(x: npt.ArrayLike, negative_slope: float = 0.01) -> FloatArray:

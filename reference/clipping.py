@@ -79,7 +79,7 @@ def clip_grad_norm(
     clip_coef = max_norm / (total + _CLIP_EPS)
     if clip_coef < 1.0 or math.isnan(clip_coef):  # NaN propagates, as in PyTorch
         with np.errstate(invalid="ignore"):  # inf·0 = NaN for an infinite gradient
-            return [g * clip_coef for g in arrays], total
+            return [np.asarray(g * clip_coef, dtype=np.float64) for g in arrays], total
     return [g.copy() for g in arrays], total
 
 
