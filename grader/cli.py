@@ -17,6 +17,7 @@ import io
 import os
 import sys
 import time
+import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
@@ -316,13 +317,14 @@ def exercises_check(exercise_ids: tuple[str, ...], jobs: int, lang: str | None) 
               help="Write the result to this file instead of standard output.")
 @lang_option
 def grade(file: Path, exercise_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
-    """Grade one submission FILE of an exercise; exit 0 whatever the score."""
+    """Grade one submission FILE (``-``: standard input) of an exercise; exit 0 whatever
+    the score."""
     from grader.batch import SubmissionReadError, default_grade, read_submission
 
     lg = _lang(lang)
     _code_exercise(_load_exercises(lg), exercise_id, lg)
     try:
-        source = read_submission(file)
+        source = _read_stdin() if str(file) == "-" else read_submission(file)
     except SubmissionReadError as exc:
         raise UsageFailure(exc.text, lg) from None
     try:
@@ -338,6 +340,16 @@ def grade(file: Path, exercise_id: str, fmt: str, out: Path | None, lang: str | 
         _echo_rich(text_view(result, lg))
     else:
         click.echo(render(result, fmt, lg).rstrip("\n"))
+
+
+def _read_stdin() -> str:
+    from grader.batch import SubmissionReadError
+
+    data: bytes = sys.stdin.buffer.read()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise SubmissionReadError(ui("cli.not-utf8", path="<stdin>", position=exc.start)) from None
 
 
 # -- gradwell batch -------------------------------------------------------------------
@@ -440,8 +452,15 @@ def ci(path: Path, pass_mark: float | None, out_dir: Path | None, lang: str | No
         if os.environ.get("GRADWELL_DEBUG"):
             raise
         raise _grader_failure(exc, lg) from None
+    # In GitHub Actions, text from the student's code must not be read as a workflow
+    # command (``::set-env``, ``::add-mask::``): pause command processing around it.
+    token = uuid.uuid4().hex if os.environ.get("GITHUB_ACTIONS") == "true" else None
+    if token:
+        click.echo(f"::stop-commands::{token}")
     for outcome in report.outcomes:
         _echo_rich(text_view(outcome.result, lg))
+    if token:
+        click.echo(f"::{token}::")
     click.echo(ui("ci.wrote", junit=str(report.junit_path),
                   summary=str(report.summary_path)).get(lg))
     if report.passed:

@@ -116,6 +116,21 @@ def test_grader_error_is_one_line(fakes: object, tmp_path: Path) -> None:
         "Error: the grader failed on this file (RuntimeError: sandbox pool is gone)\n")
 
 
+def test_student_text_cannot_issue_workflow_commands(fakes: object, tmp_path: Path) -> None:
+    root = repo(tmp_path, GOOD)
+    result = ci(str(root), env={"GITHUB_ACTIONS": "true"})
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("::stop-commands::"))
+    token = lines[start].removeprefix("::stop-commands::")
+    assert len(token) == 32
+    end = lines.index(f"::{token}::")
+    assert any("Total: 5 / 5" in ln for ln in lines[start:end])
+    assert "::" not in "".join(lines[:start] + lines[end + 1:])
+    plain = ci(str(root), env={"GITHUB_ACTIONS": ""})
+    assert "::stop-commands::" not in plain.stdout
+
+
 def test_default_path_is_the_current_directory(fakes: object, tmp_path: Path,
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(repo(tmp_path, GOOD))

@@ -285,6 +285,18 @@ def test_grade_grader_error_is_one_line(fakes: object, tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_grade_reads_standard_input(fakes: object) -> None:
+    runner = CliRunner()
+    result = runner.invoke(main, ["grade", "-", "--exercise", "activations", "--format", "json"],
+                           input=BROKEN)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == fake_grade("activations", BROKEN).to_dict("en")
+    bad = runner.invoke(main, ["grade", "-", "--exercise", "activations"], input=b"ok\xff")
+    assert bad.exit_code == 2
+    assert bad.stderr == (
+        "Error: <stdin> is not UTF-8 text (byte 2). Save it with UTF-8 encoding and try again.\n")
+
+
 def test_grade_requires_exercise(fakes: object, tmp_path: Path) -> None:
     result = invoke("grade", submission(tmp_path))
     assert result.exit_code == 2
