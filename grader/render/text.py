@@ -33,13 +33,15 @@ def text_view(result: Result, lang: str = "en") -> RenderableType:
     table.add_column(ui("render.test").get(lang), overflow="fold")
     table.add_column(ui("render.points").get(lang), justify="right", no_wrap=True)
     table.add_column(ui("render.feedback").get(lang), overflow="fold", ratio=1)
-    table.add_column(ui("render.misconceptions").get(lang), overflow="fold")
+    # The misconceptions column only when one was found: otherwise feedback gets the room.
+    tagged = any(t.tags for t in result.tests)
+    if tagged:
+        table.add_column(ui("render.misconceptions").get(lang), overflow="fold")
     for t in result.tests:
         mark = RichText("✓", style="green") if t.passed else RichText("✗", style="red")
-        table.add_row(
-            mark, RichText(t.name), RichText(f"{t.score:g}/{t.max_score:g}"),
-            RichText(t.feedback(lang)), RichText(", ".join(t.tags)),
-        )
+        cells = [mark, RichText(t.name), RichText(f"{t.score:g}/{t.max_score:g}"),
+                 RichText(t.feedback(lang))]
+        table.add_row(*cells, *([RichText(", ".join(t.tags))] if tagged else []))
     parts.append(table)
     total = ui("render.total-line", score=result.score, max_score=result.max_score,
                percent=100.0 * result.fraction).get(lang)

@@ -260,6 +260,26 @@ def test_text_view_without_a_tty() -> None:
     assert all(len(ln) <= 100 for ln in lines)
 
 
+def test_text_view_golden_without_misconceptions() -> None:
+    result = Result("clipping", (
+        TestResult("clip_grad_norm: values", "clip_grad_norm", 3.0, 3.0,
+                   Text("'clip_grad_norm' looks good.", "")),
+        TestResult("clip_grad_value: values", "clip_grad_value", 0.0, 2.0,
+                   Text("'clip_grad_value' is not defined in clipping.py.", "")),
+    ))
+    assert render_text(result, "en", width=80) == (
+        "                               gradwell: clipping\n"
+        "\n"
+        "      Test                      Points   Feedback\n"
+        " " + "─" * 78 + "\n"
+        "  ✓   clip_grad_norm: values       3/3   'clip_grad_norm' looks good.\n"
+        "  ✗   clip_grad_value: values      0/2   'clip_grad_value' is not defined in\n"
+        "                                         clipping.py.\n"
+        "\n"
+        "Total: 3 / 5 (60.0%)\n"
+    )
+
+
 def test_text_view_in_korean_and_ungradable() -> None:
     out = render_text(ungradable(), "ko")
     assert out.splitlines()[0] == "제출물을 채점할 수 없습니다:"
