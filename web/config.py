@@ -46,6 +46,8 @@ def load_config(instance_path: Path, test_config: dict[str, Any] | None) -> dict
         cfg["BROKER_URL"] = env["GRADWELL_BROKER_URL"]
     if env.get("GRADWELL_SECURE_COOKIES", "").lower() in ("1", "true", "yes"):
         cfg["SESSION_COOKIE_SECURE"] = True
+    if env.get("GRADWELL_GRADING_STALE_SECONDS"):
+        cfg["GRADING_STALE_SECONDS"] = int(env["GRADWELL_GRADING_STALE_SECONDS"])
     if env.get("GRADWELL_SECRET_KEY"):
         cfg["SECRET_KEY"] = env["GRADWELL_SECRET_KEY"]
     if test_config:

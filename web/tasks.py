@@ -70,6 +70,15 @@ def grade_submission(self: Any, submission_id: int) -> None:
         raise self.retry(countdown=min(60, int(app.config["GRADING_STALE_SECONDS"])))
 
 
+@signals.worker_process_init.connect
+def _fresh_connections(**_kwargs: Any) -> None:
+    """A forked pool process must not share the parent's database connections."""
+    if _app is not None:
+        from web.db import db
+
+        db.engine.dispose(close=False)
+
+
 @signals.worker_ready.connect
 def _recover_on_ready(**_kwargs: Any) -> None:
     from web.db import db, utcnow
