@@ -64,13 +64,18 @@ class CommandFailure(click.ClickException):
 # -- shared helpers -----------------------------------------------------------------
 
 
+def _h(key: str) -> str:
+    """Help text in the start-up locale's language (click builds help once, at import)."""
+    return ui(key).get(default_lang())
+
+
 def _lang(value: str | None) -> str:
     return value or default_lang()
 
 
 lang_option = click.option(
     "--lang", type=click.Choice(LANGS), default=None,
-    help="Language of the output (default: from GRADWELL_LANG or the locale).",
+    help=_h("help.lang"),
 )
 
 
@@ -190,10 +195,11 @@ def load_plugins(
     return loaded
 
 
-@click.group(cls=GradwellGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=GradwellGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             help=_h("help.main"))
 @click.version_option(__version__, "--version", prog_name="gradwell",
                       message="%(prog)s %(version)s",
-                      help="Show the gradwell version and exit.")
+                      help=_h("help.version"))
 def main() -> None:
     """gradwell: an autograder for vanishing and exploding gradients.
 
@@ -205,7 +211,7 @@ def main() -> None:
 # -- gradwell exercises ---------------------------------------------------------------
 
 
-@main.group()
+@main.group(help=_h("help.exercises"))
 def exercises() -> None:
     """List, show and self-check the exercises."""
 
@@ -229,7 +235,7 @@ def exercises_table(all_exercises: Mapping[str, Any], lang: str) -> Table:
     return table
 
 
-@exercises.command("list")
+@exercises.command("list", help=_h("help.exercises-list"))
 @lang_option
 def exercises_list(lang: str | None) -> None:
     """List the exercises and quizzes with their ids, kinds, titles and points."""
@@ -237,7 +243,7 @@ def exercises_list(lang: str | None) -> None:
     _echo_rich(exercises_table(_load_exercises(lg), lg))
 
 
-@exercises.command("show")
+@exercises.command("show", help=_h("help.exercises-show"))
 @click.argument("exercise_id", metavar="ID")
 @lang_option
 def exercises_show(exercise_id: str, lang: str | None) -> None:
@@ -267,10 +273,10 @@ def exercises_show(exercise_id: str, lang: str | None) -> None:
     _echo_rich(table)
 
 
-@exercises.command("check")
+@exercises.command("check", help=_h("help.exercises-check"))
 @click.argument("exercise_ids", metavar="[ID]...", nargs=-1)
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=os.cpu_count() or 1,
-              show_default="number of CPUs", help="How many gradings to run at once.")
+              show_default=_h("help.default-cpus"), help=_h("help.check-jobs"))
 @lang_option
 def exercises_check(exercise_ids: tuple[str, ...], jobs: int, lang: str | None) -> None:
     """Grade each reference (full marks expected) and each misconception's mutant
@@ -307,14 +313,14 @@ def exercises_check(exercise_ids: tuple[str, ...], jobs: int, lang: str | None) 
 # -- gradwell grade -------------------------------------------------------------------
 
 
-@main.command()
+@main.command(help=_h("help.grade"))
 @click.argument("file", type=click.Path(path_type=Path, dir_okay=True))
 @click.option("--exercise", "exercise_id", required=True, metavar="ID",
-              help="The exercise the file is a submission of (see `gradwell exercises list`).")
+              help=_h("help.grade-exercise"))
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text",
-              show_default=True, help="How to print the result.")
+              show_default=True, help=_h("help.grade-format"))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Write the result to this file instead of standard output.")
+              help=_h("help.grade-out"))
 @lang_option
 def grade(file: Path, exercise_id: str, fmt: str, out: Path | None, lang: str | None) -> None:
     """Grade one submission FILE (``-``: standard input) of an exercise; exit 0 whatever
@@ -355,15 +361,15 @@ def _read_stdin() -> str:
 # -- gradwell batch -------------------------------------------------------------------
 
 
-@main.command()
+@main.command(help=_h("help.batch"))
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path))
 @click.option("--exercise", "exercise_id", required=True, metavar="ID",
-              help="The exercise the submissions are for.")
+              help=_h("help.batch-exercise"))
 @click.option("--jobs", "-j", type=click.IntRange(1, 256), default=os.cpu_count() or 1,
-              show_default="number of CPUs", help="How many submissions to grade at once.")
+              show_default=_h("help.default-cpus"), help=_h("help.batch-jobs"))
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False),
               default=Path("grades.csv"), show_default=True,
-              help="Where to write the CSV of grades.")
+              help=_h("help.batch-out"))
 @lang_option
 def batch(directory: Path, exercise_id: str, jobs: int, out: Path, lang: str | None) -> None:
     """Grade every *.py in DIR (and in DIR/<student>/) and write a CSV of grades."""
@@ -391,16 +397,16 @@ def batch(directory: Path, exercise_id: str, jobs: int, out: Path, lang: str | N
 # -- gradwell starter -----------------------------------------------------------------
 
 
-@main.group()
+@main.group(help=_h("help.starter"))
 def starter() -> None:
     """Student exercise repositories."""
 
 
-@starter.command("export")
+@starter.command("export", help=_h("help.starter-export"))
 @click.argument("directory", metavar="DIR", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--install-spec", default=None, metavar="REQUIREMENT",
-              help="What the CI workflow pip-installs (default: this gradwell version).")
-@click.option("--force", is_flag=True, help="Write into DIR even if it is not empty.")
+              help=_h("help.starter-install"))
+@click.option("--force", is_flag=True, help=_h("help.starter-force"))
 @lang_option
 def starter_export(directory: Path, install_spec: str | None, force: bool,
                    lang: str | None) -> None:
@@ -429,12 +435,12 @@ def starter_export(directory: Path, install_spec: str | None, force: bool,
 # -- gradwell ci ----------------------------------------------------------------------
 
 
-@main.command()
+@main.command(help=_h("help.ci"))
 @click.argument("path", type=click.Path(path_type=Path, file_okay=False), default=Path("."))
 @click.option("--pass-mark", type=click.FloatRange(0.0, 1.0), default=None,
-              help="Fraction of the points every exercise needs (default: each exercise's own).")
+              help=_h("help.ci-pass-mark"))
 @click.option("--out-dir", type=click.Path(path_type=Path, file_okay=False), default=None,
-              help="Where to write the JUnit and Markdown reports (default: PATH).")
+              help=_h("help.ci-out-dir"))
 @lang_option
 def ci(path: Path, pass_mark: float | None, out_dir: Path | None, lang: str | None) -> None:
     """Grade the exercise repository at PATH; exit 1 if an exercise is below its pass mark."""

@@ -84,6 +84,86 @@ UI_MESSAGES: dict[str, tuple[str, str]] = {
         "the exercises could not be loaded: {error}",
         "과제를 불러올 수 없습니다: {error}",
     ),
+    # -- --help (picked at start-up from the locale: GRADWELL_LANG, then LANG) -----------
+    "help.main": (
+        "gradwell: an autograder for vanishing and exploding gradients.\n\n"
+        "Grade submissions, check exercises, export a student repository, and (with the "
+        "web plugin) run the web service.",
+        "gradwell: 기울기 소실·폭발을 다루는 자동 채점기.\n\n"
+        "제출물을 채점하고, 과제를 점검하고, 학생용 저장소를 내보내며, (웹 플러그인이 있으면) "
+        "웹 서비스를 실행합니다.",
+    ),
+    "help.version": ("Show the gradwell version and exit.", "gradwell 버전을 보여 주고 끝냅니다."),
+    "help.lang": (
+        "Language of the output (default: from GRADWELL_LANG or the locale).",
+        "출력 언어 (기본값: GRADWELL_LANG 또는 로케일).",
+    ),
+    "help.exercises": (
+        "List, show and self-check the exercises.", "과제를 나열하고, 보여 주고, 점검합니다.",
+    ),
+    "help.default-cpus": ("number of CPUs", "CPU 수"),
+    "help.exercises-list": (
+        "List the exercises and quizzes with their ids, kinds, titles and points.",
+        "과제와 퀴즈의 ID, 종류, 제목, 배점을 나열합니다.",
+    ),
+    "help.exercises-show": (
+        "Show an exercise's statement, its tests and their points.",
+        "과제 설명과 검사 항목, 배점을 보여 줍니다.",
+    ),
+    "help.exercises-check": (
+        "Grade each reference (full marks expected) and each misconception's mutant (points "
+        "lost and the misconception tagged expected); exit 1 on any failure.",
+        "각 참조 구현(만점이어야 함)과 각 오개념의 변형(감점되고 오개념이 태그되어야 함)을 "
+        "채점합니다. 하나라도 어긋나면 종료 코드 1로 끝납니다.",
+    ),
+    "help.check-jobs": ("How many gradings to run at once.", "동시에 실행할 채점 수."),
+    "help.grade": (
+        "Grade one submission FILE (-: standard input) of an exercise; exit 0 whatever the score.",
+        "과제 제출물 FILE(-: 표준 입력) 하나를 채점합니다. 점수와 관계없이 종료 코드는 0입니다.",
+    ),
+    "help.grade-exercise": (
+        "The exercise the file is a submission of (see `gradwell exercises list`).",
+        "파일이 제출된 과제 (`gradwell exercises list` 참고).",
+    ),
+    "help.grade-format": ("How to print the result.", "결과를 출력할 형식."),
+    "help.grade-out": (
+        "Write the result to this file instead of standard output.",
+        "결과를 표준 출력 대신 이 파일에 씁니다.",
+    ),
+    "help.batch": (
+        "Grade every *.py in DIR (and in DIR/<student>/) and write a CSV of grades.",
+        "DIR(와 DIR/<학생>/)의 모든 *.py를 채점하고 성적 CSV를 씁니다.",
+    ),
+    "help.batch-exercise": ("The exercise the submissions are for.", "제출물이 속한 과제."),
+    "help.batch-jobs": ("How many submissions to grade at once.", "동시에 채점할 제출물 수."),
+    "help.batch-out": ("Where to write the CSV of grades.", "성적 CSV를 쓸 위치."),
+    "help.starter": ("Student exercise repositories.", "학생용 과제 저장소."),
+    "help.starter-export": (
+        "Write a student repository to DIR: starter files, statements, README and a CI "
+        "workflow. References, mutants and hidden tests are never exported.",
+        "학생용 저장소를 DIR에 씁니다: 시작 파일, 과제 설명, README, CI 워크플로. "
+        "참조 구현, 변형, 숨겨진 검사는 절대 내보내지 않습니다.",
+    ),
+    "help.starter-install": (
+        "What the CI workflow pip-installs (default: this gradwell version).",
+        "CI 워크플로가 pip로 설치할 대상 (기본값: 현재 gradwell 버전).",
+    ),
+    "help.starter-force": (
+        "Write into DIR even if it is not empty.", "DIR이 비어 있지 않아도 씁니다.",
+    ),
+    "help.ci": (
+        "Grade the exercise repository at PATH; exit 1 if an exercise is below its pass mark.",
+        "PATH의 과제 저장소를 채점합니다. "
+        "통과 기준에 못 미치는 과제가 있으면 종료 코드 1로 끝납니다.",
+    ),
+    "help.ci-pass-mark": (
+        "Fraction of the points every exercise needs (default: each exercise's own).",
+        "모든 과제에 적용할 통과 기준 비율 (기본값: 과제마다 정한 값).",
+    ),
+    "help.ci-out-dir": (
+        "Where to write the JUnit and Markdown reports (default: PATH).",
+        "JUnit과 Markdown 보고서를 쓸 위치 (기본값: PATH).",
+    ),
     # -- exercises list / show ------------------------------------------------------
     "ex.id": ("ID", "ID"),
     "ex.kind": ("Kind", "종류"),

@@ -56,6 +56,22 @@ def test_every_option_has_help() -> None:
                 assert param.help and param.help.endswith("."), (cmd.name, param.name)
 
 
+def test_help_follows_the_locale() -> None:
+    import subprocess
+    import sys
+
+    def help_of(lang: str) -> str:
+        env = {"PATH": "/usr/bin:/bin", "GRADWELL_LANG": lang}
+        return subprocess.run([sys.executable, "-m", "grader.cli", "grade", "--help"],
+                              env=env, capture_output=True, text=True, check=True).stdout
+
+    ko, en = help_of("ko"), help_of("en")
+    assert "과제 제출물 FILE(-: 표준 입력) 하나를 채점합니다." in ko
+    assert "결과를 출력할 형식." in ko
+    assert "Grade one submission FILE (-: standard input) of an exercise" in en
+    assert "How to print the result." in en
+
+
 def test_exercises_list(fakes: object) -> None:
     result = invoke("exercises", "list")
     assert result.exit_code == 0
