@@ -17,8 +17,8 @@ from web.auth import current_user, user_for_token
 from web.db import db
 from web.errors import error_response
 from web.i18n import current_lang, t, text_of
-from web.intake import accept_code
 from web.instructor import gradebook
+from web.intake import accept_code
 from web.models import Submission, User
 from web.policy import PolicyError, settings_for
 
@@ -55,19 +55,28 @@ def _user() -> User:
 
 
 def _visible(user: User) -> list[Any]:
-    return [ex for ex in catalog.exercises().values()
-            if user.is_instructor or settings_for(ex.id).published]
+    return [
+        ex
+        for ex in catalog.exercises().values()
+        if user.is_instructor or settings_for(ex.id).published
+    ]
 
 
 @bp.get("/exercises")
 @api_auth
 def exercises() -> Any:
     lang = current_lang()
-    return jsonify([
-        {"id": ex.id, "title": text_of(ex.title, lang), "max_score": ex.max_score,
-         "kind": ex.kind}
-        for ex in _visible(_user())
-    ])
+    return jsonify(
+        [
+            {
+                "id": ex.id,
+                "title": text_of(ex.title, lang),
+                "max_score": ex.max_score,
+                "kind": ex.kind,
+            }
+            for ex in _visible(_user())
+        ]
+    )
 
 
 @bp.post("/exercises/<exercise_id>/submissions")
@@ -132,12 +141,18 @@ def api_gradebook() -> Any:
     if not _user().is_instructor:
         return error_response(403, t("api.forbidden"))
     exercises, students, cells = gradebook()
-    return jsonify([
-        {"email": st.email, "scores": {
-            ex.id: (cells[(st.id, ex.id)].score if (st.id, ex.id) in cells else None)
-            for ex in exercises}}
-        for st in students
-    ])
+    return jsonify(
+        [
+            {
+                "email": st.email,
+                "scores": {
+                    ex.id: (cells[(st.id, ex.id)].score if (st.id, ex.id) in cells else None)
+                    for ex in exercises
+                },
+            }
+            for st in students
+        ]
+    )
 
 
 @bp.get("/openapi.json")

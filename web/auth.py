@@ -80,8 +80,9 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(email: str, role: str = "student", password: str | None = None,
-                name: str = "") -> User:
+def create_user(
+    email: str, role: str = "student", password: str | None = None, name: str = ""
+) -> User:
     """A new account (``ValueError`` with a one-line reason for bad input)."""
     email = normalise_email(email)
     if not EMAIL.match(email):
@@ -90,8 +91,12 @@ def create_user(email: str, role: str = "student", password: str | None = None,
         raise ValueError(f"role {role!r} not supported, use one of {ROLES}")
     if find_user(email) is not None:
         raise ValueError(f"an account for {email} already exists")
-    user = User(email=email, role=role, name=name.strip(),
-                password_hash=hash_password(password) if password else None)
+    user = User(
+        email=email,
+        role=role,
+        name=name.strip(),
+        password_hash=hash_password(password) if password else None,
+    )
     db.session.add(user)
     db.session.commit()
     return user
@@ -245,6 +250,7 @@ def tokens() -> Any:
                 db.session.commit()
         else:
             new_token = create_token(user)
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
-                              .order_by(ApiToken.id)).all()
+    rows = db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.id)
+    ).all()
     return render_template("auth/tokens.html", tokens=rows, new_token=new_token)

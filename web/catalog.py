@@ -42,6 +42,6 @@ def grade_function() -> Callable[[str, str], Result]:
 
 
 def quiz_backend() -> Any:
-    """An object with ``load_quiz(dir)``, ``render(quiz, key)``, ``grade_quiz(quiz, key, answers)``."""
+    """An object with ``load_quiz``, ``render`` and ``grade_quiz`` (``grader.quiz``)."""
     backend = current_app.config.get("QUIZ_BACKEND")
     return backend if backend is not None else importlib.import_module("grader.quiz")

@@ -28,16 +28,18 @@ def _app(**overrides: Any) -> Flask:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=5000, show_default=True, type=int, help="Port to listen on.")
-@click.option("--threads", default=None, type=int,
-              help="Grading threads in embedded mode (default 2).")
+@click.option(
+    "--threads", default=None, type=int, help="Grading threads in embedded mode (default 2)."
+)
 def serve(host: str, port: int, threads: int | None) -> None:
     """Run the web service (embedded SQLite and in-process graders unless configured)."""
     from werkzeug.serving import run_simple
 
     app = _app(**({"GRADING_THREADS": threads} if threads else {}))
     mode = app.config["GRADING_MODE"]
-    click.echo(f"gradwell: database {_safe_url(app.config['DATABASE_URL'])}, grading {mode}",
-               err=True)
+    click.echo(
+        f"gradwell: database {_safe_url(app.config['DATABASE_URL'])}, grading {mode}", err=True
+    )
     click.echo(f"gradwell: serving on http://{host}:{port}/", err=True)
     run_simple(host, port, app, threaded=True, use_reloader=False)
 
@@ -49,10 +51,20 @@ def _safe_url(url: str) -> str:
 
 
 @click.command()
-@click.option("--concurrency", "-c", default=None, type=int,
-              help="Grading processes (default: the number of cores).")
-@click.option("--pool", default="prefork", show_default=True,
-              type=click.Choice(["prefork", "solo", "threads"]), help="Celery pool kind.")
+@click.option(
+    "--concurrency",
+    "-c",
+    default=None,
+    type=int,
+    help="Grading processes (default: the number of cores).",
+)
+@click.option(
+    "--pool",
+    default="prefork",
+    show_default=True,
+    type=click.Choice(["prefork", "solo", "threads"]),
+    help="Celery pool kind.",
+)
 @click.option("--loglevel", default="INFO", show_default=True, help="Celery log level.")
 def worker(concurrency: int | None, pool: str, loglevel: str) -> None:
     """Run a grading worker for the distributed mode (broker from GRADWELL_BROKER_URL)."""
@@ -68,8 +80,13 @@ def worker(concurrency: int | None, pool: str, loglevel: str) -> None:
 
     tasks._app = _app(GRADING_MODE="celery", RECOVER_ON_START=False)
     tasks.configure(broker)
-    argv = ["worker", f"--loglevel={loglevel}", f"--pool={pool}", "--without-gossip",
-            "--without-mingle"]
+    argv = [
+        "worker",
+        f"--loglevel={loglevel}",
+        f"--pool={pool}",
+        "--without-gossip",
+        "--without-mingle",
+    ]
     if concurrency:
         argv.append(f"--concurrency={concurrency}")
     tasks.celery.worker_main(argv)
@@ -82,11 +99,19 @@ def users() -> None:
 
 @users.command("add")
 @click.argument("email")
-@click.option("--role", type=click.Choice(["student", "instructor"]), default="student",
-              show_default=True, help="The account's role.")
+@click.option(
+    "--role",
+    type=click.Choice(["student", "instructor"]),
+    default="student",
+    show_default=True,
+    help="The account's role.",
+)
 @click.option("--name", default="", help="Display name.")
-@click.option("--password-stdin", is_flag=True,
-              help="Read the password from the first line of standard input.")
+@click.option(
+    "--password-stdin",
+    is_flag=True,
+    help="Read the password from the first line of standard input.",
+)
 def users_add(email: str, role: str, name: str, password_stdin: bool) -> None:
     """Create an account (without a password, the student sets one by signing up)."""
     from web.auth import create_user
@@ -121,10 +146,13 @@ def tokens_create(email: str) -> None:
         user = find_user(email)
         if user is None:
             raise click.ClickException(
-                f"no account for {email}. Create it first: gradwell users add {email} --role student"
+                f"no account for {email}. "
+                f"Create it first: gradwell users add {email} --role student"
             )
         token = create_token(user)
-        click.echo(f"API token for {user.email} (shown once; send it as 'Authorization: Bearer …'):")
+        click.echo(
+            f"API token for {user.email} (shown once; send it as 'Authorization: Bearer …'):"
+        )
         click.echo(token)
 
 

@@ -28,8 +28,13 @@ def _is_api() -> bool:
     return request.path.startswith("/api/")
 
 
-_API_MESSAGES = {401: "api.unauthorized", 403: "api.forbidden", 404: "api.not-found",
-                 405: "api.method", 413: "err.413"}
+_API_MESSAGES = {
+    401: "api.unauthorized",
+    403: "api.forbidden",
+    404: "api.not-found",
+    405: "api.method",
+    413: "err.413",
+}
 
 
 def init_app(app: Flask) -> None:
@@ -44,7 +49,8 @@ def init_app(app: Flask) -> None:
             key = _API_MESSAGES.get(code)
             return error_response(code, t(key) if key else (exc.description or exc.name))
         message = {403: t("auth.forbidden"), 404: t("err.404"), 413: t("err.413")}.get(
-            code, exc.description or exc.name)
+            code, exc.description or exc.name
+        )
         return render_template("error.html", code=code, message=message), code
 
     @app.errorhandler(Exception)

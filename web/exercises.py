@@ -30,11 +30,13 @@ def best_scores(user: User) -> dict[str, tuple[float | None, int]]:
     """exercise id -> (best score, number of graded attempts)."""
     best: dict[str, tuple[float | None, int]] = {}
     rows: list[tuple[str, float | None]] = [
-        (s.exercise_id, s.score) for s in db.session.scalars(
-            select(Submission).where(Submission.user_id == user.id))
+        (s.exercise_id, s.score)
+        for s in db.session.scalars(select(Submission).where(Submission.user_id == user.id))
     ]
-    rows += [(q.exercise_id, q.score) for q in db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == user.id))]
+    rows += [
+        (q.exercise_id, q.score)
+        for q in db.session.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id))
+    ]
     for ex_id, score in rows:
         prev, n = best.get(ex_id, (None, 0))
         if score is not None and (prev is None or score > prev):
@@ -60,16 +62,16 @@ def index() -> Any:
             status = "passed"
         else:
             status = "tried"
-        items.append({"ex": ex, "best": best, "status": status,
-                      "settings": settings_for(ex.id)})
+        items.append({"ex": ex, "best": best, "status": status, "settings": settings_for(ex.id)})
     return render_template("exercises/index.html", items=items)
 
 
 def _exercise_or_404(exercise_id: str) -> Any:
     ex = catalog.exercise(exercise_id)
     user = current_user()
-    if ex is None or (user is not None and not user.is_instructor
-                      and not settings_for(ex.id).published):
+    if ex is None or (
+        user is not None and not user.is_instructor and not settings_for(ex.id).published
+    ):
         abort(404)
     return ex
 
@@ -78,12 +80,16 @@ def render_exercise(ex: Any, source: str | None = None, status: int = 200) -> An
     user = current_user()
     assert user is not None
     history = db.session.scalars(
-        select(Submission).where(Submission.user_id == user.id, Submission.exercise_id == ex.id)
+        select(Submission)
+        .where(Submission.user_id == user.id, Submission.exercise_id == ex.id)
         .order_by(Submission.id.desc())
     ).all()
     return render_template(
-        "exercises/show.html", ex=ex, source=ex.starter if source is None else source,
-        history=history, settings=settings_for(ex.id),
+        "exercises/show.html",
+        ex=ex,
+        source=ex.starter if source is None else source,
+        history=history,
+        settings=settings_for(ex.id),
         used=attempts_used(user, ex.id, ex.kind),
     ), status
 

@@ -36,10 +36,16 @@ __all__ = ["create_submission", "dispatch", "recover", "regrade", "run_grading",
 log = logging.getLogger(__name__)
 
 
-def create_submission(user: User, exercise_id: str, source: str, admission: Admission) -> Submission:
+def create_submission(
+    user: User, exercise_id: str, source: str, admission: Admission
+) -> Submission:
     sub = Submission(
-        user_id=user.id, exercise_id=exercise_id, source=source, status="queued",
-        late=admission.late, penalty=admission.penalty,
+        user_id=user.id,
+        exercise_id=exercise_id,
+        source=source,
+        status="queued",
+        late=admission.late,
+        penalty=admission.penalty,
     )
     db.session.add(sub)
     db.session.commit()  # committed before it is dispatched: a crash cannot lose it
@@ -99,8 +105,12 @@ def claim(sid: int, stale_seconds: int) -> bool:
     result = db.session.execute(
         update(Submission)
         .where(Submission.id == sid)
-        .where(or_(Submission.status == "queued",
-                   (Submission.status == "running") & (Submission.started_at < stale)))
+        .where(
+            or_(
+                Submission.status == "queued",
+                (Submission.status == "running") & (Submission.started_at < stale),
+            )
+        )
         .values(status="running", started_at=now, dispatch_count=Submission.dispatch_count + 1)
     )
     db.session.commit()
@@ -110,7 +120,10 @@ def claim(sid: int, stale_seconds: int) -> bool:
 def result_payload(result: Any) -> dict[str, Any]:
     """The stored JSON: the contract's ``Result.to_dict`` plus the top output in both languages."""
     data: dict[str, Any] = result.to_dict("en")
-    data["output_i18n"] = {"en": data.get("output", ""), "ko": result.to_dict("ko").get("output", "")}
+    data["output_i18n"] = {
+        "en": data.get("output", ""),
+        "ko": result.to_dict("ko").get("output", ""),
+    }
     return data
 
 
@@ -145,12 +158,18 @@ def record(sub: Submission, payload: dict[str, Any]) -> None:
     raw = float(payload["score"])
     db.session.execute(delete(TestRow).where(TestRow.submission_id == sub.id))
     for i, test in enumerate(payload.get("tests", [])):
-        db.session.add(TestRow(
-            submission_id=sub.id, position=i, name=str(test["name"])[:200],
-            score=float(test["score"]), max_score=float(test["max_score"]),
-            status=str(test["status"]), visibility=str(test.get("visibility", "visible")),
-            tags=",".join(test.get("tags", []))[:500],
-        ))
+        db.session.add(
+            TestRow(
+                submission_id=sub.id,
+                position=i,
+                name=str(test["name"])[:200],
+                score=float(test["score"]),
+                max_score=float(test["max_score"]),
+                status=str(test["status"]),
+                visibility=str(test.get("visibility", "visible")),
+                tags=",".join(test.get("tags", []))[:500],
+            )
+        )
     sub.raw_score = raw
     sub.score = round(raw * (1.0 - sub.penalty), 6)
     sub.max_score = float(payload["max_score"])
@@ -165,15 +184,21 @@ def record(sub: Submission, payload: dict[str, Any]) -> None:
 def recover(app: Flask) -> list[int]:
     """Dispatch again the submissions a crash left ``queued`` or ``running``."""
     with app.app_context():
-        ids = list(db.session.scalars(
-            select(Submission.id).where(Submission.status.in_(("queued", "running")))
-            .order_by(Submission.id)
-        ))
+        ids = list(
+            db.session.scalars(
+                select(Submission.id)
+                .where(Submission.status.in_(("queued", "running")))
+                .order_by(Submission.id)
+            )
+        )
         if ids:
             # An embedded server owns its queue: nothing it left running is still running.
-            db.session.execute(update(Submission).where(Submission.id.in_(ids))
-                               .where(Submission.status == "running")
-                               .values(status="queued"))
+            db.session.execute(
+                update(Submission)
+                .where(Submission.id.in_(ids))
+                .where(Submission.status == "running")
+                .values(status="queued")
+            )
             db.session.commit()
         db.session.remove()
     if ids:
@@ -186,8 +211,11 @@ def regrade(ids: list[int]) -> int:
     """Queue existing submissions again (after a fix to an exercise or the grader)."""
     if not ids:
         return 0
-    db.session.execute(update(Submission).where(Submission.id.in_(ids))
-                       .values(status="queued", started_at=None, finished_at=None))
+    db.session.execute(
+        update(Submission)
+        .where(Submission.id.in_(ids))
+        .values(status="queued", started_at=None, finished_at=None)
+    )
     db.session.commit()
     dispatch(current_app._get_current_object(), ids)  # type: ignore[attr-defined]
     return len(ids)

@@ -33,12 +33,14 @@ class Cell:
 def gradebook() -> tuple[list[Any], list[User], dict[tuple[int, str], Cell]]:
     """Exercises, students, and each (student, exercise) cell by the exercise's policy."""
     exercises = list(catalog.exercises().values())
-    students = list(db.session.scalars(select(User).where(User.role == "student")
-                                       .order_by(User.email)))
+    students = list(
+        db.session.scalars(select(User).where(User.role == "student").order_by(User.email))
+    )
     attempts: dict[tuple[int, str], list[tuple[int, float | None, bool]]] = {}
     for s in db.session.scalars(select(Submission).order_by(Submission.id)):
         attempts.setdefault((s.user_id, s.exercise_id), []).append(
-            (s.id, s.score if s.status == "done" and s.counts_as_attempt else None, s.late))
+            (s.id, s.score if s.status == "done" and s.counts_as_attempt else None, s.late)
+        )
     for q in db.session.scalars(select(QuizAttempt).order_by(QuizAttempt.id)):
         attempts.setdefault((q.user_id, q.exercise_id), []).append((q.id, q.score, q.late))
     policies = {ex.id: settings_for(ex.id).score_policy for ex in exercises}
@@ -60,8 +62,13 @@ def gradebook() -> tuple[list[Any], list[User], dict[tuple[int, str], Cell]]:
 @instructor_required
 def index() -> Any:
     exercises, students, cells = gradebook()
-    return render_template("instructor/gradebook.html", exercises=exercises, students=students,
-                           cells=cells, settings={ex.id: settings_for(ex.id) for ex in exercises})
+    return render_template(
+        "instructor/gradebook.html",
+        exercises=exercises,
+        students=students,
+        cells=cells,
+        settings={ex.id: settings_for(ex.id) for ex in exercises},
+    )
 
 
 @bp.get("/gradebook.csv")
@@ -85,8 +92,11 @@ def gradebook_csv() -> Response:
             row += ["" if score is None else f"{score:g}", "1" if cell and cell.late else "0"]
         row.append(f"{total:g}")
         w.writerow(row)
-    return Response(buf.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=gradebook.csv"})
+    return Response(
+        buf.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=gradebook.csv"},
+    )
 
 
 def _exercise(exercise_id: str) -> Any:
@@ -97,11 +107,16 @@ def _exercise(exercise_id: str) -> Any:
 
 
 def statistics(ex: Any, lang: str) -> dict[str, Any]:
-    subs = list(db.session.scalars(select(Submission).where(
-        Submission.exercise_id == ex.id, Submission.status == "done")))
+    subs = list(
+        db.session.scalars(
+            select(Submission).where(Submission.exercise_id == ex.id, Submission.status == "done")
+        )
+    )
     if ex.kind == "quiz":
-        scored = [(q.user_id, q.score) for q in db.session.scalars(
-            select(QuizAttempt).where(QuizAttempt.exercise_id == ex.id))]
+        scored = [
+            (q.user_id, q.score)
+            for q in db.session.scalars(select(QuizAttempt).where(QuizAttempt.exercise_id == ex.id))
+        ]
     else:
         scored = [(s.user_id, s.score) for s in subs if s.score is not None]
     best: dict[int, float] = {}
@@ -124,23 +139,42 @@ def statistics(ex: Any, lang: str) -> dict[str, Any]:
         counts = [0] * nbins
         for v in best.values():
             counts[min(nbins - 1, int(v / ex.max_score * nbins))] += 1
-        hist = plots.svg({"kind": "bars", "title": t("ins.stats.distribution", lang),
-                          "categories": [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(nbins)],
-                          "series": [{"label": t("ins.stats.count", lang), "y": counts}],
-                          "x_label": t("sub.score", lang)}, lang)
-    return {"n": len(scored), "students": len(best), "histogram": hist,
-            "failed": failed.most_common(10),
-            "misconceptions": [(tag, titles.get(tag, ""), n) for tag, n in tags.most_common(10)]}
+        hist = plots.svg(
+            {
+                "kind": "bars",
+                "title": t("ins.stats.distribution", lang),
+                "categories": [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(nbins)],
+                "series": [{"label": t("ins.stats.count", lang), "y": counts}],
+                "x_label": t("sub.score", lang),
+            },
+            lang,
+        )
+    return {
+        "n": len(scored),
+        "students": len(best),
+        "histogram": hist,
+        "failed": failed.most_common(10),
+        "misconceptions": [(tag, titles.get(tag, ""), n) for tag, n in tags.most_common(10)],
+    }
 
 
 @bp.get("/exercises/<exercise_id>")
 @instructor_required
 def exercise(exercise_id: str) -> Any:
     ex = _exercise(exercise_id)
-    subs = db.session.scalars(select(Submission).where(Submission.exercise_id == ex.id)
-                              .order_by(Submission.id.desc()).limit(200)).all()
-    return render_template("instructor/exercise.html", ex=ex, subs=subs,
-                           stats=statistics(ex, current_lang()), settings=settings_for(ex.id))
+    subs = db.session.scalars(
+        select(Submission)
+        .where(Submission.exercise_id == ex.id)
+        .order_by(Submission.id.desc())
+        .limit(200)
+    ).all()
+    return render_template(
+        "instructor/exercise.html",
+        ex=ex,
+        subs=subs,
+        stats=statistics(ex, current_lang()),
+        settings=settings_for(ex.id),
+    )
 
 
 def _parse_time(value: str) -> dt.datetime | None:
@@ -188,8 +222,13 @@ def save_settings(exercise_id: str) -> Any:
 @instructor_required
 def regrade_exercise(exercise_id: str) -> Any:
     ex = _exercise(exercise_id)
-    ids = list(db.session.scalars(select(Submission.id).where(
-        Submission.exercise_id == ex.id, Submission.status.in_(("done", "error")))))
+    ids = list(
+        db.session.scalars(
+            select(Submission.id).where(
+                Submission.exercise_id == ex.id, Submission.status.in_(("done", "error"))
+            )
+        )
+    )
     flash(t("ins.regraded", n=grading.regrade(ids)), "success")
     return redirect(url_for("instructor.exercise", exercise_id=ex.id))
 
@@ -218,8 +257,12 @@ def users() -> Any:
                     create_user(rec[0], "student", None, rec[1] if len(rec) > 1 else "")
                     created += 1
             elif request.form.get("email"):
-                create_user(request.form["email"], request.form.get("role", "student"),
-                            request.form.get("password") or None, request.form.get("name", ""))
+                create_user(
+                    request.form["email"],
+                    request.form.get("role", "student"),
+                    request.form.get("password") or None,
+                    request.form.get("name", ""),
+                )
                 created = 1
         except (ValueError, UnicodeDecodeError) as exc:
             db.session.rollback()

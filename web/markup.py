@@ -39,10 +39,15 @@ def render_markdown(text: str) -> Markup:
     def restore(m: re.Match[str]) -> str:
         tex, display = formulas[int(m.group(1))]
         tag = "div" if display else "span"
-        return (f'<{tag} class="math" data-display="{int(display)}">'
-                f"{html.escape(tex, quote=False)}</{tag}>")
+        return (
+            f'<{tag} class="math" data-display="{int(display)}">'
+            f"{html.escape(tex, quote=False)}</{tag}>"
+        )
 
-    out = re.sub(r"<p>GWMATH(\d+)X</p>", lambda m: restore(m) if formulas[int(m.group(1))][1]
-                 else f"<p>{restore(m)}</p>", out)
+    out = re.sub(
+        r"<p>GWMATH(\d+)X</p>",
+        lambda m: restore(m) if formulas[int(m.group(1))][1] else f"<p>{restore(m)}</p>",
+        out,
+    )
     out = re.sub(r"GWMATH(\d+)X", restore, out)
     return Markup(out)

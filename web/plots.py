@@ -7,6 +7,7 @@ Shapes are those of ``grader/plots.py``: ``line`` (x, series of y, optional log 
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -90,23 +91,33 @@ class _Frame:
 
 
 def _axes(f: _Frame, title: str, xlabel: str, ylabel: str, xticks: bool = True) -> list[str]:
-    out = [f'<text x="{W / 2}" y="18" text-anchor="middle" class="pt">{escape(title)}</text>',
-           f'<rect x="{ML}" y="{MT}" width="{W - ML - MR}" height="{H - MT - MB}" class="pf"/>']
+    out = [
+        f'<text x="{W / 2}" y="18" text-anchor="middle" class="pt">{escape(title)}</text>',
+        f'<rect x="{ML}" y="{MT}" width="{W - ML - MR}" height="{H - MT - MB}" class="pf"/>',
+    ]
     for v in _ticks(f.ylo, f.yhi):
         y = f.y(v)
-        label = _fmt(10 ** v) if f.log_y else _fmt(v)
-        out.append(f'<line x1="{ML}" x2="{W - MR}" y1="{y:.1f}" y2="{y:.1f}" class="pg"/>'
-                   f'<text x="{ML - 6}" y="{y + 4:.1f}" text-anchor="end" class="pl">{label}</text>')
+        label = _fmt(10**v) if f.log_y else _fmt(v)
+        out.append(
+            f'<line x1="{ML}" x2="{W - MR}" y1="{y:.1f}" y2="{y:.1f}" class="pg"/>'
+            f'<text x="{ML - 6}" y="{y + 4:.1f}" text-anchor="end" class="pl">{label}</text>'
+        )
     if xticks:
         for v in _ticks(f.xlo, f.xhi):
             x = f.x(v)
-            out.append(f'<text x="{x:.1f}" y="{H - MB + 16}" text-anchor="middle" '
-                       f'class="pl">{_fmt(v)}</text>')
-    out.append(f'<text x="{(ML + W - MR) / 2}" y="{H - 6}" text-anchor="middle" '
-               f'class="pl">{escape(xlabel)}</text>')
+            out.append(
+                f'<text x="{x:.1f}" y="{H - MB + 16}" text-anchor="middle" '
+                f'class="pl">{_fmt(v)}</text>'
+            )
+    out.append(
+        f'<text x="{(ML + W - MR) / 2}" y="{H - 6}" text-anchor="middle" '
+        f'class="pl">{escape(xlabel)}</text>'
+    )
     if ylabel:
-        out.append(f'<text x="14" y="{(MT + H - MB) / 2}" text-anchor="middle" class="pl" '
-                   f'transform="rotate(-90 14 {(MT + H - MB) / 2})">{escape(ylabel)}</text>')
+        out.append(
+            f'<text x="14" y="{(MT + H - MB) / 2}" text-anchor="middle" class="pl" '
+            f'transform="rotate(-90 14 {(MT + H - MB) / 2})">{escape(ylabel)}</text>'
+        )
     return out
 
 
@@ -116,9 +127,11 @@ def _legend(labels: Sequence[str]) -> list[str]:
     for i, label in enumerate(labels):
         color = COLORS[i % len(COLORS)]
         dash = DASHES[i % len(DASHES)]
-        out.append(f'<line x1="{x}" x2="{x + 18}" y1="{MT + 12}" y2="{MT + 12}" stroke="{color}" '
-                   f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
-                   f'<text x="{x + 22}" y="{MT + 16}" class="pl">{escape(label)}</text>')
+        out.append(
+            f'<line x1="{x}" x2="{x + 18}" y1="{MT + 12}" y2="{MT + 12}" stroke="{color}" '
+            f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
+            f'<text x="{x + 22}" y="{MT + 16}" class="pl">{escape(label)}</text>'
+        )
         x += 30 + 7 * len(label)
     return out
 
@@ -159,8 +172,10 @@ def _line(plot: dict[str, Any], lang: str) -> Markup:
                 cx, cy = seg[0].split(",")
                 body.append(f'<circle cx="{cx}" cy="{cy}" r="2.5" fill="{color}"/>')
             elif seg:
-                body.append(f'<polyline points="{" ".join(seg)}" fill="none" stroke="{color}" '
-                            f'stroke-width="2.5" stroke-dasharray="{dash}"/>')
+                body.append(
+                    f'<polyline points="{" ".join(seg)}" fill="none" stroke="{color}" '
+                    f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
+                )
     body += _legend([label for label, _ in series])
     return _wrap(body, title)
 
@@ -169,7 +184,7 @@ def _histogram(plot: dict[str, Any], lang: str) -> Markup:
     edges = [float(v) for v in plot["bins"]]
     counts = [float(v or 0) for v in plot["counts"]]
     total = sum(counts) or 1.0
-    widths = [b - a for a, b in zip(edges, edges[1:], strict=False)]
+    widths = [b - a for a, b in itertools.pairwise(edges)]
     density = [c / (total * w) if w > 0 else 0.0 for c, w in zip(counts, widths, strict=False)]
     expected = [_num(v) for v in plot.get("expected_density", [])]
     ymax = max(density + [v for v in expected if v is not None] + [1e-12])
@@ -179,24 +194,36 @@ def _histogram(plot: dict[str, Any], lang: str) -> Markup:
     body = _axes(f, title, str(plot.get("x_label", "x")), str(plot.get("y_label", "density")))
     for a, b, d in zip(edges, edges[1:], density, strict=False):
         x0, x1, y = f.x(a), f.x(b), f.y(d)
-        body.append(f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(0.5, x1 - x0 - 0.5):.1f}" '
-                    f'height="{max(0.0, f.y(0) - y):.1f}" fill="{COLORS[0]}" opacity="0.55"/>')
+        body.append(
+            f'<rect x="{x0:.1f}" y="{y:.1f}" width="{max(0.5, x1 - x0 - 0.5):.1f}" '
+            f'height="{max(0.0, f.y(0) - y):.1f}" fill="{COLORS[0]}" opacity="0.55"/>'
+        )
     if expected:
-        centers = [(a + b) / 2 for a, b in zip(edges, edges[1:], strict=False)]
-        pts = [f"{f.x(x):.1f},{f.y(y):.1f}" for x, y in zip(centers, expected, strict=False)
-               if y is not None]
-        body.append(f'<polyline points="{" ".join(pts)}" fill="none" stroke="{COLORS[1]}" '
-                    f'stroke-width="2.5"/>')
+        centers = [(a + b) / 2 for a, b in itertools.pairwise(edges)]
+        pts = [
+            f"{f.x(x):.1f},{f.y(y):.1f}"
+            for x, y in zip(centers, expected, strict=False)
+            if y is not None
+        ]
+        body.append(
+            f'<polyline points="{" ".join(pts)}" fill="none" stroke="{COLORS[1]}" '
+            f'stroke-width="2.5"/>'
+        )
     labels = plot.get("labels") or {}
-    body += _legend([text_of(labels.get("samples"), lang) or ("samples" if lang == "en" else "표본"),
-                     text_of(labels.get("expected"), lang) or ("target" if lang == "en" else "목표 분포")])
+    body += _legend(
+        [
+            text_of(labels.get("samples"), lang) or ("samples" if lang == "en" else "표본"),
+            text_of(labels.get("expected"), lang) or ("target" if lang == "en" else "목표 분포"),
+        ]
+    )
     return _wrap(body, title)
 
 
 def _bars(plot: dict[str, Any], lang: str) -> Markup:
     cats = [str(c) for c in plot["categories"]]
-    series = [(text_of(s.get("label"), lang), [_num(v) or 0.0 for v in s["y"]])
-              for s in plot["series"]]
+    series = [
+        (text_of(s.get("label"), lang), [_num(v) or 0.0 for v in s["y"]]) for s in plot["series"]
+    ]
     ymax = max([v for _, ys in series for v in ys] + [1e-12])
     f = _Frame(0, len(cats), 0.0, ymax, False)
     f.ylo = 0.0
@@ -208,9 +235,13 @@ def _bars(plot: dict[str, Any], lang: str) -> Markup:
             x0 = f.x(ci + 0.1 + 0.8 * si / n)
             x1 = f.x(ci + 0.1 + 0.8 * (si + 1) / n)
             y = f.y(ys[ci])
-            body.append(f'<rect x="{x0:.1f}" y="{y:.1f}" width="{x1 - x0:.1f}" '
-                        f'height="{f.y(0) - y:.1f}" fill="{COLORS[si % len(COLORS)]}"/>')
-        body.append(f'<text x="{f.x(ci + 0.5):.1f}" y="{H - MB + 16}" text-anchor="middle" '
-                    f'class="pl">{escape(cat)}</text>')
+            body.append(
+                f'<rect x="{x0:.1f}" y="{y:.1f}" width="{x1 - x0:.1f}" '
+                f'height="{f.y(0) - y:.1f}" fill="{COLORS[si % len(COLORS)]}"/>'
+            )
+        body.append(
+            f'<text x="{f.x(ci + 0.5):.1f}" y="{H - MB + 16}" text-anchor="middle" '
+            f'class="pl">{escape(cat)}</text>'
+        )
     body += _legend([label for label, _ in series])
     return _wrap(body, title)

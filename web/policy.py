@@ -40,31 +40,46 @@ def settings_for(exercise_id: str) -> ExerciseSetting:
     row = db.session.get(ExerciseSetting, exercise_id)
     if row is None:
         row = ExerciseSetting(
-            exercise_id=exercise_id, published=True, late_penalty=0.0,
-            min_interval_seconds=0, score_policy="best",
+            exercise_id=exercise_id,
+            published=True,
+            late_penalty=0.0,
+            min_interval_seconds=0,
+            score_policy="best",
         )
     return row
 
 
 def attempts_used(user: User, exercise_id: str, kind: str) -> int:
     if kind == "quiz":
-        stmt = select(func.count()).select_from(QuizAttempt).where(
-            QuizAttempt.user_id == user.id, QuizAttempt.exercise_id == exercise_id)
+        stmt = (
+            select(func.count())
+            .select_from(QuizAttempt)
+            .where(QuizAttempt.user_id == user.id, QuizAttempt.exercise_id == exercise_id)
+        )
     else:
-        stmt = select(func.count()).select_from(Submission).where(
-            Submission.user_id == user.id, Submission.exercise_id == exercise_id,
-            Submission.counts_as_attempt.is_(True))
+        stmt = (
+            select(func.count())
+            .select_from(Submission)
+            .where(
+                Submission.user_id == user.id,
+                Submission.exercise_id == exercise_id,
+                Submission.counts_as_attempt.is_(True),
+            )
+        )
     return int(db.session.scalar(stmt) or 0)
 
 
 def _last_attempt(user: User, exercise_id: str, kind: str) -> dt.datetime | None:
     if kind == "quiz":
         stmt = select(func.max(QuizAttempt.created_at)).where(
-            QuizAttempt.user_id == user.id, QuizAttempt.exercise_id == exercise_id)
+            QuizAttempt.user_id == user.id, QuizAttempt.exercise_id == exercise_id
+        )
     else:
         stmt = select(func.max(Submission.created_at)).where(
-            Submission.user_id == user.id, Submission.exercise_id == exercise_id,
-            Submission.counts_as_attempt.is_(True))
+            Submission.user_id == user.id,
+            Submission.exercise_id == exercise_id,
+            Submission.counts_as_attempt.is_(True),
+        )
     last = db.session.scalar(stmt)
     if last is not None and last.tzinfo is None:  # func.max bypasses the column type
         last = last.replace(tzinfo=dt.UTC)
@@ -99,7 +114,11 @@ def admit(user: User, exercise_id: str, kind: str, now: dt.datetime | None = Non
         if last is not None:
             wait = (last + dt.timedelta(seconds=s.min_interval_seconds) - now).total_seconds()
             if wait > 0:
-                raise PolicyError("policy.interval", status=429, seconds=int(wait + 0.999),
-                                  interval=s.min_interval_seconds)
+                raise PolicyError(
+                    "policy.interval",
+                    status=429,
+                    seconds=int(wait + 0.999),
+                    interval=s.min_interval_seconds,
+                )
     penalty = float(s.late_penalty) if late else 0.0
     return Admission(late=late, penalty=penalty)

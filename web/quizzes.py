@@ -23,8 +23,12 @@ bp = Blueprint("quizzes", __name__, url_prefix="/quizzes")
 def _quiz_exercise(exercise_id: str) -> Any:
     ex = catalog.exercise(exercise_id)
     user = current_user()
-    if ex is None or ex.kind != "quiz" or user is None or (
-            not user.is_instructor and not settings_for(ex.id).published):
+    if (
+        ex is None
+        or ex.kind != "quiz"
+        or user is None
+        or (not user.is_instructor and not settings_for(ex.id).published)
+    ):
         abort(404)
     return ex
 
@@ -41,8 +45,10 @@ def question_view(q: dict[str, Any], lang: str) -> dict[str, Any]:
             value, label = str(i), text_of(c, lang)
         choices.append({"value": value, "label": label})
     if kind in ("true_false", "truefalse", "bool", "boolean") and not choices:
-        choices = [{"value": "true", "label": t("quiz.true", lang)},
-                   {"value": "false", "label": t("quiz.false", lang)}]
+        choices = [
+            {"value": "true", "label": t("quiz.true", lang)},
+            {"value": "false", "label": t("quiz.false", lang)},
+        ]
     return {
         "id": str(q.get("id")),
         "kind": kind,
@@ -51,9 +57,15 @@ def question_view(q: dict[str, Any], lang: str) -> dict[str, Any]:
         "prompt": text_of(q.get("prompt") or q.get("text") or q.get("question"), lang),
         "choices": choices,
         "points": q.get("points"),
-        "tolerance": text_of(q.get("tolerance_text") or q.get("tolerance"), lang)
-        if q.get("tolerance_text") or q.get("tolerance") else "",
+        "tolerance": _tolerance(q.get("tolerance"), lang),
+        "unit": text_of(q.get("unit"), lang),
     }
+
+
+def _tolerance(tol: Any, lang: str) -> str:
+    if isinstance(tol, dict) and ("rtol" in tol or "atol" in tol):
+        return f"rtol {float(tol.get('rtol') or 0):g}, atol {float(tol.get('atol') or 0):g}"
+    return text_of(tol, lang) if tol else ""
 
 
 def _load(ex: Any) -> tuple[Any, Any]:
@@ -76,13 +88,18 @@ def take(exercise_id: str) -> Any:
     if request.method == "POST":
         for q in questions:
             key = f"q-{q['id']}"
-            answers[q["id"]] = request.form.getlist(key) if q["multiple"] else request.form.get(key, "")
+            answers[q["id"]] = (
+                request.form.getlist(key) if q["multiple"] else request.form.get(key, "")
+            )
         try:
             admission = admit(user, ex.id, "quiz")
             rate, window = current_app_rate()
             if not user.is_instructor and not ratelimit.hit(f"submit:{user.id}", rate, window):
-                raise PolicyError("policy.rate", status=429,
-                                  seconds=ratelimit.retry_after(f"submit:{user.id}", window))
+                raise PolicyError(
+                    "policy.rate",
+                    status=429,
+                    seconds=ratelimit.retry_after(f"submit:{user.id}", window),
+                )
         except PolicyError as err:
             flash(t(err.key, **err.fields), "error")
             status = err.status
@@ -91,21 +108,34 @@ def take(exercise_id: str) -> Any:
             payload = result_payload(result)
             raw = float(payload["score"])
             attempt = QuizAttempt(
-                user_id=user.id, exercise_id=ex.id, answers_json=json.dumps(answers),
-                late=admission.late, penalty=admission.penalty, raw_score=raw,
+                user_id=user.id,
+                exercise_id=ex.id,
+                answers_json=json.dumps(answers),
+                late=admission.late,
+                penalty=admission.penalty,
+                raw_score=raw,
                 score=round(raw * (1 - admission.penalty), 6),
-                max_score=float(payload["max_score"]), result_json=json.dumps(payload),
+                max_score=float(payload["max_score"]),
+                result_json=json.dumps(payload),
             )
             db.session.add(attempt)
             db.session.commit()
             view = result_view(payload, lang)
             view["attempt"] = attempt
     attempts = db.session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.exercise_id == ex.id)
-        .order_by(QuizAttempt.id.desc())).all()
+        select(QuizAttempt)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.exercise_id == ex.id)
+        .order_by(QuizAttempt.id.desc())
+    ).all()
     return render_template(
-        "quizzes/take.html", ex=ex, questions=questions, view=view, answers=answers,
-        attempts=attempts, settings=settings_for(ex.id), used=attempts_used(user, ex.id, "quiz"),
+        "quizzes/take.html",
+        ex=ex,
+        questions=questions,
+        view=view,
+        answers=answers,
+        attempts=attempts,
+        settings=settings_for(ex.id),
+        used=attempts_used(user, ex.id, "quiz"),
     ), status
 
 

@@ -17,9 +17,10 @@ def hit(key: str, limit: int, window_seconds: int) -> bool:
     now = utcnow()
     since = now - dt.timedelta(seconds=window_seconds)
     db.session.execute(delete(RateEvent).where(RateEvent.key == key, RateEvent.at < since))
-    count = db.session.scalar(
-        select(func.count()).select_from(RateEvent).where(RateEvent.key == key)
-    ) or 0
+    count = (
+        db.session.scalar(select(func.count()).select_from(RateEvent).where(RateEvent.key == key))
+        or 0
+    )
     if count >= limit:
         db.session.commit()
         return False

@@ -28,17 +28,22 @@ def summary(tests: list[dict[str, Any]], lang: str) -> str:
     """One line that never says "all passed" while a hidden check failed."""
     total = len(tests)
     passed = sum(1 for x in tests if x.get("status") == "passed")
-    hidden_failed = sum(1 for x in tests if x.get("status") != "passed"
-                        and x.get("visibility") == "hidden")
+    hidden_failed = sum(
+        1 for x in tests if x.get("status") != "passed" and x.get("visibility") == "hidden"
+    )
     visible_failed = total - passed - hidden_failed
     if passed == total:
         return t("sub.summary.all", lang, total=total)
     if hidden_failed and not visible_failed:
-        return t("sub.summary.visible-only", lang, passed=passed, total=total,
-                 hidden_failed=hidden_failed)
+        return t(
+            "sub.summary.visible-only",
+            lang,
+            passed=passed,
+            total=total,
+            hidden_failed=hidden_failed,
+        )
     if hidden_failed:
-        return t("sub.summary.some", lang, passed=passed, total=total,
-                 hidden_failed=hidden_failed)
+        return t("sub.summary.some", lang, passed=passed, total=total, hidden_failed=hidden_failed)
     return t("sub.summary.plain", lang, passed=passed, total=total)
 
 
@@ -49,23 +54,29 @@ def result_view(result: dict[str, Any] | None, lang: str) -> dict[str, Any] | No
     tests = []
     for test in result.get("tests", []):
         extra = test.get("extra_data") or {}
-        tests.append({
-            "name": test["name"],
-            "score": test["score"],
-            "max_score": test["max_score"],
-            "passed": test.get("status") == "passed",
-            "hidden": test.get("visibility") == "hidden",
-            "output": _without_misconception_lines(
-                (test.get("output_i18n") or {}).get(lang) or test.get("output", ""),
-                test.get("misconceptions", [])),
-            "misconceptions": [
-                {"id": m.get("id"), "title": text_of(m.get("title"), lang),
-                 "explanation": text_of(m.get("explanation"), lang),
-                 "hint": text_of(m.get("hint"), lang)}
-                for m in test.get("misconceptions", [])
-            ],
-            "plots": [plots.svg(p, lang) for p in plots.plots_of(extra)],
-        })
+        tests.append(
+            {
+                "name": test["name"],
+                "score": test["score"],
+                "max_score": test["max_score"],
+                "passed": test.get("status") == "passed",
+                "hidden": test.get("visibility") == "hidden",
+                "output": _without_misconception_lines(
+                    (test.get("output_i18n") or {}).get(lang) or test.get("output", ""),
+                    test.get("misconceptions", []),
+                ),
+                "misconceptions": [
+                    {
+                        "id": m.get("id"),
+                        "title": text_of(m.get("title"), lang),
+                        "explanation": text_of(m.get("explanation"), lang),
+                        "hint": text_of(m.get("hint"), lang),
+                    }
+                    for m in test.get("misconceptions", [])
+                ],
+                "plots": [plots.svg(p, lang) for p in plots.plots_of(extra)],
+            }
+        )
     return {
         "tests": tests,
         "summary": summary(result.get("tests", []), lang),
@@ -87,8 +98,9 @@ def _without_misconception_lines(output: str, found: list[dict[str, Any]]) -> st
 def show(submission_id: int) -> Any:
     sub = visible_submission(submission_id)
     ex = catalog.exercise(sub.exercise_id)
-    return render_template("submissions/show.html", sub=sub, ex=ex,
-                           view=result_view(sub.result, current_lang()))
+    return render_template(
+        "submissions/show.html", sub=sub, ex=ex, view=result_view(sub.result, current_lang())
+    )
 
 
 @bp.get("/<int:submission_id>/results")
@@ -96,5 +108,6 @@ def show(submission_id: int) -> Any:
 def results_fragment(submission_id: int) -> Any:
     """The results block alone, fetched by the page when grading finishes."""
     sub = visible_submission(submission_id)
-    return render_template("submissions/_results.html", sub=sub,
-                           view=result_view(sub.result, current_lang()))
+    return render_template(
+        "submissions/_results.html", sub=sub, view=result_view(sub.result, current_lang())
+    )

@@ -87,12 +87,18 @@ def _recover_on_ready(**_kwargs: Any) -> None:
     app = worker_app()
     with app.app_context():
         stale = utcnow() - dt.timedelta(seconds=int(app.config["GRADING_STALE_SECONDS"]))
-        ids = list(db.session.scalars(
-            select(Submission.id).where(or_(
-                Submission.status == "queued",
-                (Submission.status == "running") & (Submission.started_at < stale),
-            )).order_by(Submission.id)
-        ))
+        ids = list(
+            db.session.scalars(
+                select(Submission.id)
+                .where(
+                    or_(
+                        Submission.status == "queued",
+                        (Submission.status == "running") & (Submission.started_at < stale),
+                    )
+                )
+                .order_by(Submission.id)
+            )
+        )
         db.session.remove()
     for sid in ids:  # a duplicate of a message still in the queue is harmless: claims are atomic
         grade_submission.delay(sid)

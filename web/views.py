@@ -33,9 +33,17 @@ def _lang_url(lang: str) -> str:
 def init_app(app: Flask) -> None:
     @app.context_processor
     def inject() -> dict[str, Any]:
-        return {"t": t, "lang": current_lang(), "langs": LANGS, "user": current_user(),
-                "text_of": text_of, "fmt_time": _fmt_time, "fmt_score": _score,
-                "lang_url": _lang_url, "markdown": render_markdown}
+        return {
+            "t": t,
+            "lang": current_lang(),
+            "langs": LANGS,
+            "user": current_user(),
+            "text_of": text_of,
+            "fmt_time": _fmt_time,
+            "fmt_score": _score,
+            "lang_url": _lang_url,
+            "markdown": render_markdown,
+        }
 
     @app.after_request
     def security_headers(response: Any) -> Any:
@@ -44,8 +52,10 @@ def init_app(app: Flask) -> None:
         h.setdefault("X-Frame-Options", "DENY")
         h.setdefault("Referrer-Policy", "same-origin")
         # Everything is served from here: no CDN, no inline script.
-        h.setdefault("Content-Security-Policy",
-                     "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
-                     "font-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
-                     "frame-ancestors 'none'")
+        h.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; "
+            "font-src 'self'; script-src 'self'; object-src 'none'; base-uri 'self'; "
+            "frame-ancestors 'none'",
+        )
         return response

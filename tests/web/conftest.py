@@ -15,11 +15,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-
 from webfakes import FakeGrader, FakeQuiz, make_exercises
 
-PG_ADMIN_URL = os.environ.get("GRADWELL_TEST_PG_URL",
-                              "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+PG_ADMIN_URL = os.environ.get(
+    "GRADWELL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 FAST_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 
 
@@ -31,7 +31,7 @@ def pg_database() -> Iterator[str]:
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         admin.dispose()
         pytest.fail(f"PostgreSQL at {PG_ADMIN_URL} is needed for the postgres tests: {exc}")
     url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
@@ -80,9 +80,14 @@ def make_app(tmp_path: Path, grader: FakeGrader) -> Iterator[Any]:
         from web import create_app
 
         cfg = {
-            "TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "GRADING_MODE": "sync",
-            "GRADE_FUNCTION": grader, "EXERCISE_LOADER": lambda: exercises,
-            "QUIZ_BACKEND": FakeQuiz(), "ARGON2_PARAMS": FAST_ARGON2,
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "GRADING_MODE": "sync",
+            "GRADE_FUNCTION": grader,
+            "EXERCISE_LOADER": lambda: exercises,
+            "QUIZ_BACKEND": FakeQuiz(),
+            "ARGON2_PARAMS": FAST_ARGON2,
             "WTF_CSRF_ENABLED": False,
         }
         cfg.update(config)

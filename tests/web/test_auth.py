@@ -9,8 +9,15 @@ from sqlalchemy import select
 
 
 def test_signup_logs_in_and_stores_an_argon2_hash(app: Any, client: Any) -> None:
-    r = client.post("/auth/signup", data={"email": "New@Example.com", "name": "Nam",
-                                          "password": "correct horse", "password2": "correct horse"})
+    r = client.post(
+        "/auth/signup",
+        data={
+            "email": "New@Example.com",
+            "name": "Nam",
+            "password": "correct horse",
+            "password2": "correct horse",
+        },
+    )
     assert r.status_code == 302 and r.location == "/"
     page = client.get("/").get_data(as_text=True)
     assert "Welcome, Nam!" in page and "Stable sigmoid" in page
@@ -26,17 +33,23 @@ def test_signup_logs_in_and_stores_an_argon2_hash(app: Any, client: Any) -> None
 
 def test_signup_rejects_bad_input_in_both_languages(client: Any, auth: Any) -> None:
     auth.user("taken@example.com")
-    r = client.post("/auth/signup", data={"email": "taken@example.com", "password": "short",
-                                          "password2": "other"})
+    r = client.post(
+        "/auth/signup",
+        data={"email": "taken@example.com", "password": "short", "password2": "other"},
+    )
     page = r.get_data(as_text=True)
     assert r.status_code == 400
     assert "The password needs at least 8 characters." in page
     assert "The two passwords differ." in page
-    r = client.post("/auth/signup?lang=ko", data={"email": "nope", "password": "longenough",
-                                                   "password2": "longenough"})
+    r = client.post(
+        "/auth/signup?lang=ko",
+        data={"email": "nope", "password": "longenough", "password2": "longenough"},
+    )
     assert "올바른 이메일 주소를 입력하세요." in r.get_data(as_text=True)
-    r = client.post("/auth/signup?lang=en", data={"email": "taken@example.com",
-                                                   "password": "longenough", "password2": "longenough"})
+    r = client.post(
+        "/auth/signup?lang=en",
+        data={"email": "taken@example.com", "password": "longenough", "password2": "longenough"},
+    )
     assert "An account with this email already exists." in r.get_data(as_text=True)
 
 
@@ -54,12 +67,16 @@ def test_login_logout(client: Any, auth: Any) -> None:
 
 def test_login_redirects_only_to_local_next(client: Any, auth: Any) -> None:
     auth.user("s@example.com")
-    r = client.post("/auth/login?next=https://evil.example/", data={
-        "email": "s@example.com", "password": "password123"})
+    r = client.post(
+        "/auth/login?next=https://evil.example/",
+        data={"email": "s@example.com", "password": "password123"},
+    )
     assert r.location == "/"
     client.post("/auth/logout")
-    r = client.post("/auth/login?next=/exercises/demo", data={
-        "email": "s@example.com", "password": "password123"})
+    r = client.post(
+        "/auth/login?next=/exercises/demo",
+        data={"email": "s@example.com", "password": "password123"},
+    )
     assert r.location == "/exercises/demo"
 
 
@@ -76,14 +93,23 @@ def test_login_is_rate_limited(app: Any, client: Any, auth: Any) -> None:
 def test_csrf_is_required_on_forms(make_app: Any, sqlite_url: str) -> None:
     app = make_app(sqlite_url, WTF_CSRF_ENABLED=True)
     client = app.test_client()
-    r = client.post("/auth/signup", data={"email": "a@example.com", "password": "password123",
-                                          "password2": "password123"})
+    r = client.post(
+        "/auth/signup",
+        data={"email": "a@example.com", "password": "password123", "password2": "password123"},
+    )
     assert r.status_code == 400
     assert "The form expired" in r.get_data(as_text=True)
     page = client.get("/auth/signup").get_data(as_text=True)
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)  # type: ignore[union-attr]
-    r = client.post("/auth/signup", data={"email": "a@example.com", "password": "password123",
-                                          "password2": "password123", "csrf_token": token})
+    r = client.post(
+        "/auth/signup",
+        data={
+            "email": "a@example.com",
+            "password": "password123",
+            "password2": "password123",
+            "csrf_token": token,
+        },
+    )
     assert r.status_code == 302
 
 
@@ -108,8 +134,10 @@ def test_roster_account_is_claimed_by_signup(app: Any, client: Any, auth: Any) -
     with app.app_context():
         create_user("listed@example.com", "student", None, "Listed")
     assert auth.login("listed@example.com", "anything-at-all").status_code == 401
-    r = client.post("/auth/signup", data={"email": "listed@example.com", "password": "password123",
-                                          "password2": "password123"})
+    r = client.post(
+        "/auth/signup",
+        data={"email": "listed@example.com", "password": "password123", "password2": "password123"},
+    )
     assert r.status_code == 302
     assert "Welcome, Listed!" in client.get("/").get_data(as_text=True)
 
@@ -118,5 +146,8 @@ def test_tokens_page_shows_a_token_once(app: Any, client: Any, auth: Any) -> Non
     auth.as_student()
     page = client.post("/auth/tokens").get_data(as_text=True)
     token = re.search(r'id="new-token">(gw_[^<]+)<', page).group(1)  # type: ignore[union-attr]
-    assert client.get("/api/v1/exercises", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    assert (
+        client.get("/api/v1/exercises", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
     assert token not in client.get("/auth/tokens").get_data(as_text=True)

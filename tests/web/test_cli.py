@@ -34,8 +34,11 @@ def cli(monkeypatch: pytest.MonkeyPatch, database_url: str) -> Any:
 
 def test_users_add_and_tokens_create(cli: Any) -> None:
     runner = CliRunner()
-    r = runner.invoke(cli, ["users", "add", "prof@example.com", "--role", "instructor",
-                            "--password-stdin"], input="s3cret-password\n")
+    r = runner.invoke(
+        cli,
+        ["users", "add", "prof@example.com", "--role", "instructor", "--password-stdin"],
+        input="s3cret-password\n",
+    )
     assert r.exit_code == 0, r.output
     assert "created instructor prof@example.com" in r.output
     r = runner.invoke(cli, ["tokens", "create", "prof@example.com"])
@@ -46,20 +49,32 @@ def test_users_add_and_tokens_create(cli: Any) -> None:
 
     app = create_app({"RECOVER_ON_START": False, "WTF_CSRF_ENABLED": False})
     client = app.test_client()
-    assert client.get("/api/v1/gradebook", headers={"Authorization": f"Bearer {token}"}).status_code == 200
-    assert client.post("/auth/login", data={"email": "prof@example.com",
-                                            "password": "s3cret-password"}).status_code == 302
+    assert (
+        client.get("/api/v1/gradebook", headers={"Authorization": f"Bearer {token}"}).status_code
+        == 200
+    )
+    assert (
+        client.post(
+            "/auth/login", data={"email": "prof@example.com", "password": "s3cret-password"}
+        ).status_code
+        == 302
+    )
 
 
 def test_cli_errors_are_one_line(cli: Any) -> None:
     runner = CliRunner()
     r = runner.invoke(cli, ["tokens", "create", "ghost@example.com"])
     assert r.exit_code == 1
-    assert r.output.strip() == ("Error: no account for ghost@example.com. Create it first: "
-                                "gradwell users add ghost@example.com --role student")
+    assert r.output.strip() == (
+        "Error: no account for ghost@example.com. Create it first: "
+        "gradwell users add ghost@example.com --role student"
+    )
     runner.invoke(cli, ["users", "add", "a@example.com"])
     r = runner.invoke(cli, ["users", "add", "a@example.com"])
-    assert (r.exit_code, r.output.strip()) == (1, "Error: an account for a@example.com already exists.")
+    assert (r.exit_code, r.output.strip()) == (
+        1,
+        "Error: an account for a@example.com already exists.",
+    )
     r = runner.invoke(cli, ["users", "add", "b@example.com", "--role", "admin"])
     assert r.exit_code == 2
     r = runner.invoke(cli, ["users", "add", "b@example.com", "--password-stdin"], input="short\n")
@@ -73,15 +88,24 @@ def test_worker_needs_a_broker(cli: Any) -> None:
 
 
 def _run(args: list[str], env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "web", *args], env=env, cwd=cwd,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "web", *args],
+        env=env,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
-@pytest.mark.parametrize("url", [
-    "not a url",
-    "postgresql+psycopg://postgres@127.0.0.1:1/nothing",
-    "mysql+nosuchdriver://x@localhost/db",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "not a url",
+        "postgresql+psycopg://postgres@127.0.0.1:1/nothing",
+        "mysql+nosuchdriver://x@localhost/db",
+    ],
+)
 def test_broken_database_url_is_a_one_line_error(url: str, tmp_path: Path) -> None:
     env = {**os.environ, "GRADWELL_DATABASE_URL": url, "GRADWELL_SECRET_KEY": "x"}
     r = _run(["db", "upgrade"], env, tmp_path)
@@ -96,12 +120,23 @@ def test_db_upgrade_creates_the_embedded_database_in_wal_mode(tmp_path: Path) ->
     import sqlite3
 
     db_file = tmp_path / "g.sqlite"
-    env = {**os.environ, "GRADWELL_DATABASE_URL": f"sqlite:///{db_file}", "GRADWELL_SECRET_KEY": "x"}
+    env = {
+        **os.environ,
+        "GRADWELL_DATABASE_URL": f"sqlite:///{db_file}",
+        "GRADWELL_SECRET_KEY": "x",
+    }
     r = _run(["db", "upgrade"], env, tmp_path)
     assert r.returncode == 0, r.stderr
     conn = sqlite3.connect(db_file)
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
     conn.close()
-    assert {"users", "submissions", "test_results", "quiz_attempts", "api_tokens",
-            "exercise_settings", "alembic_version"} <= tables
+    assert {
+        "users",
+        "submissions",
+        "test_results",
+        "quiz_attempts",
+        "api_tokens",
+        "exercise_settings",
+        "alembic_version",
+    } <= tables

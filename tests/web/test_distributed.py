@@ -53,7 +53,11 @@ class Workers:
         self.logs.append(log)
         proc = subprocess.Popen(
             [sys.executable, "-m", "web", "worker", "--concurrency", "1", "--loglevel", "INFO"],
-            env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         self.procs.append(proc)
         return proc
 
@@ -76,8 +80,13 @@ class Workers:
 
 @pytest.fixture
 def workers(pg_url: str, broker: str, tmp_path: Path) -> Iterator[Workers]:
-    env = {**os.environ, "GRADWELL_DATABASE_URL": pg_url, "GRADWELL_BROKER_URL": broker,
-           "GRADWELL_SECRET_KEY": "test", "GRADWELL_GRADING_STALE_SECONDS": "3"}
+    env = {
+        **os.environ,
+        "GRADWELL_DATABASE_URL": pg_url,
+        "GRADWELL_BROKER_URL": broker,
+        "GRADWELL_SECRET_KEY": "test",
+        "GRADWELL_GRADING_STALE_SECONDS": "3",
+    }
     w = Workers(env, tmp_path)
     yield w
     w.stop_all()
@@ -88,8 +97,15 @@ def web_app(pg_url: str, broker: str) -> Iterator[Any]:
     from web import create_app
     from web.db import db
 
-    app = create_app({"TESTING": True, "DATABASE_URL": pg_url, "BROKER_URL": broker,
-                      "SECRET_KEY": "test", "GRADING_STALE_SECONDS": 3})
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": pg_url,
+            "BROKER_URL": broker,
+            "SECRET_KEY": "test",
+            "GRADING_STALE_SECONDS": 3,
+        }
+    )
     assert app.config["GRADING_MODE"] == "celery"
     yield app
     db.dispose()
@@ -120,13 +136,23 @@ def test_workers_grade_api_submissions(web_app: Any, workers: Workers) -> None:
     token = _token(web_app)
     client = web_app.test_client()
     workers.start()
-    good = client.post("/api/v1/exercises/activations/submissions",
-                       json={"source": ex.reference_source()}, headers=bearer(token))
-    bad = client.post("/api/v1/exercises/activations/submissions",
-                      json={"source": ex.starter}, headers=bearer(token))
+    good = client.post(
+        "/api/v1/exercises/activations/submissions",
+        json={"source": ex.reference_source()},
+        headers=bearer(token),
+    )
+    bad = client.post(
+        "/api/v1/exercises/activations/submissions",
+        json={"source": ex.starter},
+        headers=bearer(token),
+    )
     assert good.status_code == bad.status_code == 202
     body = wait_for(client, token, good.get_json()["id"], {"done", "error"}, 120)
-    assert (body["status"], body["score"], body["max_score"]) == ("done", ex.max_score, ex.max_score)
+    assert (body["status"], body["score"], body["max_score"]) == (
+        "done",
+        ex.max_score,
+        ex.max_score,
+    )
     assert all(t["status"] == "passed" for t in body["tests"])
     body = wait_for(client, token, bad.get_json()["id"], {"done", "error"}, 120)
     assert body["status"] == "done" and body["score"] == 0.0
@@ -142,13 +168,18 @@ def test_a_worker_killed_mid_grading_loses_nothing(web_app: Any, workers: Worker
     # a submission that takes a while: every call sleeps a little
     slow = ex.reference_source() + "\nimport time as _t\n_t.sleep(0)\n"
     slow = slow.replace("def sigmoid(x", "def _sigmoid_orig(x", 1) + (
-        "\n\ndef sigmoid(x, *a, **k):\n    _t.sleep(0.05)\n    return _sigmoid_orig(x, *a, **k)\n")
+        "\n\ndef sigmoid(x, *a, **k):\n    _t.sleep(0.05)\n    return _sigmoid_orig(x, *a, **k)\n"
+    )
     first = workers.start()
-    sid = client.post("/api/v1/exercises/activations/submissions", json={"source": slow},
-                      headers=bearer(token)).get_json()["id"]
+    sid = client.post(
+        "/api/v1/exercises/activations/submissions", json={"source": slow}, headers=bearer(token)
+    ).get_json()["id"]
     wait_for(client, token, sid, {"running"}, 120)
     workers.kill(first)  # the whole worker, mid-grading
-    assert client.get(f"/api/v1/submissions/{sid}", headers=bearer(token)).get_json()["status"] == "running"
+    assert (
+        client.get(f"/api/v1/submissions/{sid}", headers=bearer(token)).get_json()["status"]
+        == "running"
+    )
     time.sleep(3.5)  # its claim goes stale
     workers.start()  # a new worker picks it up at start-up
     body = wait_for(client, token, sid, {"done", "error"}, 180)

@@ -1,4 +1,4 @@
-"""Nothing is lost: commit before dispatch, embedded pool, recovery after a crash, one transaction."""
+"""Nothing is lost: commit before dispatch, embedded pool, crash recovery, one transaction."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-
 from webfakes import CORRECT, NAIVE
 
 
@@ -19,25 +18,32 @@ def bearer(token: str) -> dict[str, str]:
 def wait_done(client: Any, token: str, sid: int, timeout: float = 10) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        body: dict[str, Any] = client.get(f"/api/v1/submissions/{sid}", headers=bearer(token)).get_json()
+        body: dict[str, Any] = client.get(
+            f"/api/v1/submissions/{sid}", headers=bearer(token)
+        ).get_json()
         if body["status"] in ("done", "error"):
             return body
         time.sleep(0.05)
     raise AssertionError(f"submission {sid} still {body['status']}")
 
 
-def test_embedded_pool_goes_queued_running_done(make_app: Any, database_url: str, grader: Any) -> None:
+def test_embedded_pool_goes_queued_running_done(
+    make_app: Any, database_url: str, grader: Any
+) -> None:
     app = make_app(database_url, GRADING_MODE="embedded")
     client = app.test_client()
     from conftest import Auth
 
     token = Auth(app, client).token("s@example.com")
     grader.gate = threading.Event()  # hold the grader so the intermediate states are visible
-    sid = client.post("/api/v1/exercises/demo/submissions", json={"source": CORRECT},
-                      headers=bearer(token)).get_json()["id"]
+    sid = client.post(
+        "/api/v1/exercises/demo/submissions", json={"source": CORRECT}, headers=bearer(token)
+    ).get_json()["id"]
     seen = set()
     for _ in range(100):
-        seen.add(client.get(f"/api/v1/submissions/{sid}", headers=bearer(token)).get_json()["status"])
+        seen.add(
+            client.get(f"/api/v1/submissions/{sid}", headers=bearer(token)).get_json()["status"]
+        )
         if "running" in seen:
             break
         time.sleep(0.02)
@@ -47,8 +53,9 @@ def test_embedded_pool_goes_queued_running_done(make_app: Any, database_url: str
     assert (body["status"], body["score"]) == ("done", 3.0)
 
 
-def test_interrupted_submissions_are_graded_at_start(make_app: Any, database_url: str,
-                                                    grader: Any) -> None:
+def test_interrupted_submissions_are_graded_at_start(
+    make_app: Any, database_url: str, grader: Any
+) -> None:
     from web.db import db
     from web.models import Submission, User
 
@@ -58,10 +65,12 @@ def test_interrupted_submissions_are_graded_at_start(make_app: Any, database_url
         db.session.add(user)
         db.session.flush()
         # as a crash leaves them: one never started, one half-graded
-        db.session.add_all([
-            Submission(user_id=user.id, exercise_id="demo", source=CORRECT, status="queued"),
-            Submission(user_id=user.id, exercise_id="demo", source=NAIVE, status="running"),
-        ])
+        db.session.add_all(
+            [
+                Submission(user_id=user.id, exercise_id="demo", source=CORRECT, status="queued"),
+                Submission(user_id=user.id, exercise_id="demo", source=NAIVE, status="running"),
+            ]
+        )
         db.session.commit()
     from web.grading import shutdown
 
@@ -93,7 +102,7 @@ def test_claim_is_exclusive(app: Any) -> None:
         db.session.commit()
         assert claim(sub.id, stale_seconds=300) is True
         assert claim(sub.id, stale_seconds=300) is False  # another grader holds it
-        assert claim(sub.id, stale_seconds=-1) is True    # ...until its claim is stale
+        assert claim(sub.id, stale_seconds=-1) is True  # ...until its claim is stale
 
 
 def test_result_is_written_in_one_transaction(app: Any, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -110,9 +119,15 @@ def test_result_is_written_in_one_transaction(app: Any, monkeypatch: pytest.Monk
         db.session.add(sub)
         db.session.commit()
         sid = sub.id
-    payload = {"score": 3.0, "max_score": 3.0, "status": "graded",
-               "tests": [{"name": "a: b", "score": 1.0, "max_score": 1.0, "status": "passed"},
-                         {"name": "c: d", "score": "not a number", "max_score": 1.0, "status": "x"}]}
+    payload = {
+        "score": 3.0,
+        "max_score": 3.0,
+        "status": "graded",
+        "tests": [
+            {"name": "a: b", "score": 1.0, "max_score": 1.0, "status": "passed"},
+            {"name": "c: d", "score": "not a number", "max_score": 1.0, "status": "x"},
+        ],
+    }
     with app.app_context():
         sub = db.session.get(Submission, sid)
         with pytest.raises(ValueError):

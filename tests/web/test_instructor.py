@@ -31,17 +31,23 @@ def test_gradebook_best_and_latest_and_csv(app: Any, client: Any, auth: Any) -> 
         "bo@example.com,,2,0,,0,2",
     ]
     set_policy(app, score_policy="latest")
-    assert client.get("/instructor/gradebook.csv").get_data(as_text=True).splitlines()[1] == \
-        "ann@example.com,,0,0,,0,0"
+    assert (
+        client.get("/instructor/gradebook.csv").get_data(as_text=True).splitlines()[1]
+        == "ann@example.com,,0,0,,0,0"
+    )
 
 
 def test_late_flag_in_gradebook(app: Any, client: Any, auth: Any) -> None:
     set_policy(app, due_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1), late_penalty=0.5)
     submit_as(client, auth, "ann@example.com", CORRECT)
     auth.as_instructor()
-    assert client.get("/instructor/gradebook.csv").get_data(as_text=True).splitlines()[1] == \
-        "ann@example.com,,1.5,1,,0,1.5"
-    assert '<span class="pill late">late</span>' in client.get("/instructor/").get_data(as_text=True)
+    assert (
+        client.get("/instructor/gradebook.csv").get_data(as_text=True).splitlines()[1]
+        == "ann@example.com,,1.5,1,,0,1.5"
+    )
+    assert '<span class="pill late">late</span>' in client.get("/instructor/").get_data(
+        as_text=True
+    )
 
 
 def test_statistics_page(client: Any, auth: Any) -> None:
@@ -50,9 +56,9 @@ def test_statistics_page(client: Any, auth: Any) -> None:
     auth.as_instructor()
     page = client.get("/instructor/exercises/demo").get_data(as_text=True)
     assert "3 graded submissions from 2 students" in page
-    failed = page[page.index('id="most-failed"'):page.index('id="misconceptions"')]
+    failed = page[page.index('id="most-failed"') : page.index('id="misconceptions"')]
     assert failed.index("sigmoid: stability at ±1e4") < failed.index("sigmoid: values")
-    assert "<td>sigmoid: stability at ±1e4</td><td class=\"num\">3</td>" in failed
+    assert '<td>sigmoid: stability at ±1e4</td><td class="num">3</td>' in failed
     assert "<code>sigmoid-overflow</code>" in page
     assert '<svg class="plot"' in page
 
@@ -73,11 +79,21 @@ def test_regrade_one_and_all(app: Any, client: Any, auth: Any, grader: Any) -> N
 
 def test_add_users_and_import_roster(app: Any, client: Any, auth: Any) -> None:
     auth.as_instructor()
-    client.post("/instructor/users", data={"email": "ta@example.com", "role": "instructor",
-                                           "password": "password123"})
-    r = client.post("/instructor/users", data={"roster": (io.BytesIO(
-        b"email,name\nkim@example.com,Kim\nlee@example.com,Lee\n"), "roster.csv")},
-        content_type="multipart/form-data", follow_redirects=True)
+    client.post(
+        "/instructor/users",
+        data={"email": "ta@example.com", "role": "instructor", "password": "password123"},
+    )
+    r = client.post(
+        "/instructor/users",
+        data={
+            "roster": (
+                io.BytesIO(b"email,name\nkim@example.com,Kim\nlee@example.com,Lee\n"),
+                "roster.csv",
+            )
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "2 account(s) created" in r.get_data(as_text=True)
     page = client.get("/instructor/users").get_data(as_text=True)
     assert all(e in page for e in ("ta@example.com", "kim@example.com", "lee@example.com"))

@@ -16,7 +16,7 @@ def test_exercise_list_shows_status_and_best_score(client: Any, auth: Any) -> No
     client.post("/exercises/demo/submit", data={"source": WRONG})
     client.post("/exercises/demo/submit", data={"source": NAIVE})
     page = client.get("/").get_data(as_text=True)
-    card = page[page.index('data-exercise="demo"'):page.index('data-exercise="quiz_demo"')]
+    card = page[page.index('data-exercise="demo"') : page.index('data-exercise="quiz_demo"')]
     assert "Passed" in card and '<span class="big">2</span>' in card
 
 
@@ -31,10 +31,15 @@ def test_exercise_page_renders_statement_math_and_starter(client: Any, auth: Any
 
 
 def test_vendored_assets_are_served(client: Any) -> None:
-    for path in ("vendor/katex/katex.min.js", "vendor/katex/katex.min.css",
-                 "vendor/katex/fonts/KaTeX_Main-Regular.woff2",
-                 "vendor/codemirror/codemirror.js", "vendor/codemirror/mode/python/python.js",
-                 "app.js", "app.css"):
+    for path in (
+        "vendor/katex/katex.min.js",
+        "vendor/katex/katex.min.css",
+        "vendor/katex/fonts/KaTeX_Main-Regular.woff2",
+        "vendor/codemirror/codemirror.js",
+        "vendor/codemirror/mode/python/python.js",
+        "app.js",
+        "app.css",
+    ):
         r = client.get(f"/static/{path}")
         assert r.status_code == 200, path
         r.close()
@@ -42,9 +47,13 @@ def test_vendored_assets_are_served(client: Any) -> None:
 
 def test_korean_by_accept_language_and_switch(client: Any, auth: Any) -> None:
     auth.as_student()
-    page = client.get("/exercises/demo", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get_data(as_text=True)
+    page = client.get("/exercises/demo", headers={"Accept-Language": "ko-KR,ko;q=0.9"}).get_data(
+        as_text=True
+    )
     assert "안정적인 시그모이드" in page and "채점 제출" in page and '<html lang="ko">' in page
-    page = client.get("/exercises/demo?lang=en", headers={"Accept-Language": "ko"}).get_data(as_text=True)
+    page = client.get("/exercises/demo?lang=en", headers={"Accept-Language": "ko"}).get_data(
+        as_text=True
+    )
     assert "Submit for grading" in page
     # the choice is remembered over the browser's preference
     page = client.get("/", headers={"Accept-Language": "ko"}).get_data(as_text=True)
@@ -76,13 +85,18 @@ def test_all_passed_only_when_hidden_pass_too(client: Any, auth: Any) -> None:
 
 def test_upload_replaces_the_editor_text(client: Any, auth: Any, grader: Any) -> None:
     auth.as_student()
-    r = client.post("/exercises/demo/submit", data={
-        "source": "ignored", "upload": (io.BytesIO(CORRECT.encode()), "sigmoid.py")},
-        content_type="multipart/form-data")
+    r = client.post(
+        "/exercises/demo/submit",
+        data={"source": "ignored", "upload": (io.BytesIO(CORRECT.encode()), "sigmoid.py")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 302
     assert grader.calls[-1] == ("demo", CORRECT)
-    r = client.post("/exercises/demo/submit", data={
-        "upload": (io.BytesIO(b"\xff\xfe\x00bad"), "x.py")}, content_type="multipart/form-data")
+    r = client.post(
+        "/exercises/demo/submit",
+        data={"upload": (io.BytesIO(b"\xff\xfe\x00bad"), "x.py")},
+        content_type="multipart/form-data",
+    )
     assert r.status_code == 400 and "not UTF-8 text" in r.get_data(as_text=True)
 
 
@@ -129,7 +143,9 @@ def test_quiz_numbers_are_per_student_and_graded_at_once(client: Any, auth: Any)
     page = client.get("/quizzes/quiz_demo").get_data(as_text=True)
     n = int(re.search(r"\\sqrt\{(\d+)\}", page).group(1))  # type: ignore[union-attr]
     assert n == 10 + int(user.student_key[:4], 16) % 90
-    r = client.post("/quizzes/quiz_demo", data={"q-q1": "a", "q-q2": "true", "q-q3": f"{n ** 0.5:.4f}"})
+    r = client.post(
+        "/quizzes/quiz_demo", data={"q-q1": "a", "q-q2": "true", "q-q3": f"{n**0.5:.4f}"}
+    )
     page = r.get_data(as_text=True)
     assert '<span class="big" id="score">2</span>' in page
     assert "Layer norm normalises each sample on its own." in page  # the explanation

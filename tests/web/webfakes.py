@@ -15,25 +15,26 @@ from grader.exercise import Exercise, TestSpec
 from grader.i18n import Text
 from grader.result import Misconception, Result, TestResult
 
-CORRECT = '''import numpy as np
+CORRECT = """import numpy as np
 
 
 def sigmoid(x):
     x = np.asarray(x, dtype=np.float64)
-    return np.where(x >= 0, 1 / (1 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1 + np.exp(-np.abs(x))))
-'''
-NAIVE = '''import numpy as np
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+"""
+NAIVE = """import numpy as np
 
 
 def sigmoid(x):
     return 1 / (1 + np.exp(-x))  # overflows for x = -1e4
-'''
-WRONG = '''import numpy as np
+"""
+WRONG = """import numpy as np
 
 
 def sigmoid(x):
     return np.tanh(x)
-'''
+"""
 STARTER = '''import numpy as np
 
 
@@ -43,9 +44,12 @@ def sigmoid(x):
 '''
 
 OVERFLOW = Misconception(
-    id="sigmoid-overflow", function="sigmoid",
+    id="sigmoid-overflow",
+    function="sigmoid",
     title=Text("Naive exponent overflows", "단순한 지수식의 오버플로"),
-    explanation=Text("exp(-x) overflows for large negative x.", "x가 큰 음수이면 exp(-x)가 넘칩니다."),
+    explanation=Text(
+        "exp(-x) overflows for large negative x.", "x가 큰 음수이면 exp(-x)가 넘칩니다."
+    ),
     hint=Text("Branch on the sign of x.", "x의 부호로 나누어 계산하세요."),
 )
 
@@ -57,20 +61,36 @@ def make_exercises(root: Path) -> dict[str, Exercise]:
     quiz_dir = root / "quiz_demo"
     quiz_dir.mkdir(exist_ok=True)
     code = Exercise(
-        id="demo", kind="code", title=Text("Stable sigmoid", "안정적인 시그모이드"),
+        id="demo",
+        kind="code",
+        title=Text("Stable sigmoid", "안정적인 시그모이드"),
         directory=demo,
-        statement=Text("Write $\\sigma(x) = 1/(1+e^{-x})$ for every *finite* x.\n\n$$\\sigma'(x) = \\sigma(x)(1-\\sigma(x))$$",
-                       "모든 유한한 x에 대해 $\\sigma(x) = 1/(1+e^{-x})$를 작성하세요.\n\n$$\\sigma'(x) = \\sigma(x)(1-\\sigma(x))$$"),
+        statement=Text(
+            "Write $\\sigma(x) = 1/(1+e^{-x})$ for every *finite* x.\n\n"
+            "$$\\sigma'(x) = \\sigma(x)(1-\\sigma(x))$$",
+            "모든 유한한 x에 대해 $\\sigma(x) = 1/(1+e^{-x})$를 작성하세요.\n\n"
+            "$$\\sigma'(x) = \\sigma(x)(1-\\sigma(x))$$",
+        ),
         file="sigmoid.py",
         tests=(
             TestSpec(name="sigmoid: values", function="sigmoid", check="values", points=2.0),
-            TestSpec(name="sigmoid: stability at ±1e4", function="sigmoid", check="stability",
-                     points=1.0, visibility="hidden"),
+            TestSpec(
+                name="sigmoid: stability at ±1e4",
+                function="sigmoid",
+                check="stability",
+                points=1.0,
+                visibility="hidden",
+            ),
         ),
     )
-    quiz = Exercise(id="quiz_demo", kind="quiz", title=Text("Vanishing gradients quiz", "기울기 소실 퀴즈"),
-                    directory=quiz_dir, statement=Text("Answer every question.", "모든 문제에 답하세요."),
-                    quiz_points=3.0)
+    quiz = Exercise(
+        id="quiz_demo",
+        kind="quiz",
+        title=Text("Vanishing gradients quiz", "기울기 소실 퀴즈"),
+        directory=quiz_dir,
+        statement=Text("Answer every question.", "모든 문제에 답하세요."),
+        quiz_points=3.0,
+    )
     return {"demo": code, "quiz_demo": quiz}
 
 
@@ -88,7 +108,10 @@ class FakeGrader:
         if "GRADER_BUG" in source:
             raise RuntimeError("grader exploded")
         if "def sigmoid(" not in source or "syntax(" in source:
-            msg = Text("sigmoid.py has a syntax error at line 1.", "sigmoid.py 1번째 줄에 문법 오류가 있습니다.")
+            msg = Text(
+                "sigmoid.py has a syntax error at line 1.",
+                "sigmoid.py 1번째 줄에 문법 오류가 있습니다.",
+            )
             tests = (
                 TestResult("sigmoid: values", "sigmoid", 0.0, 2.0, msg),
                 TestResult("sigmoid: stability at ±1e4", "sigmoid", 0.0, 1.0, msg, "hidden"),
@@ -96,22 +119,53 @@ class FakeGrader:
             return Result(exercise_id, tests, 0.01, status="ungradable", messages=(msg,))
         values_ok = "np.tanh" not in source
         stable = "np.abs" in source
-        plot = {"kind": "line", "title": {"en": "sigmoid vs reference", "ko": "시그모이드와 기준"},
-                "x": [-4.0, -2.0, 0.0, 2.0, 4.0], "x_label": "x", "y_label": "", "log_y": False,
-                "series": [{"label": {"en": "yours", "ko": "내 함수"},
-                            "y": [0.018, 0.119, 0.5, 0.881, 0.982] if values_ok else [-1.0, -0.96, 0.0, 0.96, 1.0]},
-                           {"label": {"en": "reference", "ko": "기준"},
-                            "y": [0.018, 0.119, 0.5, 0.881, 0.982]}]}
+        plot = {
+            "kind": "line",
+            "title": {"en": "sigmoid vs reference", "ko": "시그모이드와 기준"},
+            "x": [-4.0, -2.0, 0.0, 2.0, 4.0],
+            "x_label": "x",
+            "y_label": "",
+            "log_y": False,
+            "series": [
+                {
+                    "label": {"en": "yours", "ko": "내 함수"},
+                    "y": [0.018, 0.119, 0.5, 0.881, 0.982]
+                    if values_ok
+                    else [-1.0, -0.96, 0.0, 0.96, 1.0],
+                },
+                {
+                    "label": {"en": "reference", "ko": "기준"},
+                    "y": [0.018, 0.119, 0.5, 0.881, 0.982],
+                },
+            ],
+        }
         tests = (
-            TestResult("sigmoid: values", "sigmoid", 2.0 if values_ok else 0.0, 2.0,
-                       Text("'sigmoid' looks good.", "'sigmoid'은(는) 잘 동작합니다.") if values_ok
-                       else Text("'sigmoid' is inaccurate for random inputs.", "'sigmoid'의 값이 부정확합니다."),
-                       extra={"plot": plot}),
-            TestResult("sigmoid: stability at ±1e4", "sigmoid", 1.0 if stable else 0.0, 1.0,
-                       Text("'sigmoid' looks good.", "'sigmoid'은(는) 잘 동작합니다.") if stable
-                       else Text("A hidden check failed (non-finite output); its inputs are not shown.",
-                                 "숨겨진 검사가 실패했습니다 (유한하지 않은 출력). 입력값은 공개되지 않습니다."),
-                       "hidden", misconceptions=() if stable or not values_ok else (OVERFLOW,)),
+            TestResult(
+                "sigmoid: values",
+                "sigmoid",
+                2.0 if values_ok else 0.0,
+                2.0,
+                Text("'sigmoid' looks good.", "'sigmoid'은(는) 잘 동작합니다.")
+                if values_ok
+                else Text(
+                    "'sigmoid' is inaccurate for random inputs.", "'sigmoid'의 값이 부정확합니다."
+                ),
+                extra={"plot": plot},
+            ),
+            TestResult(
+                "sigmoid: stability at ±1e4",
+                "sigmoid",
+                1.0 if stable else 0.0,
+                1.0,
+                Text("'sigmoid' looks good.", "'sigmoid'은(는) 잘 동작합니다.")
+                if stable
+                else Text(
+                    "A hidden check failed (non-finite output); its inputs are not shown.",
+                    "숨겨진 검사가 실패했습니다 (유한하지 않은 출력). 입력값은 공개되지 않습니다.",
+                ),
+                "hidden",
+                misconceptions=() if stable or not values_ok else (OVERFLOW,),
+            ),
         )
         return Result(exercise_id, tests, 0.02)
 
@@ -130,26 +184,57 @@ class FakeQuiz:
     def render(self, quiz: Any, student_key: str) -> list[dict[str, Any]]:
         n = self._n(student_key)
         return [
-            {"id": "q1", "kind": "single", "points": 1,
-             "prompt": {"en": "Where does the sigmoid's derivative peak?", "ko": "시그모이드 도함수의 최댓값은 어디에서?"},
-             "choices": [{"id": "a", "text": {"en": "x = 0", "ko": "x = 0"}},
-                         {"id": "b", "text": {"en": "x = 1", "ko": "x = 1"}}]},
-            {"id": "q2", "kind": "true_false", "points": 1,
-             "prompt": {"en": "Layer norm uses batch statistics.", "ko": "층 정규화는 배치 통계를 쓴다."}},
-            {"id": "q3", "kind": "numeric", "points": 1, "tolerance": "1e-3",
-             "prompt": {"en": f"What is $\\sqrt{{{n}}}$ to 3 decimals?", "ko": f"$\\sqrt{{{n}}}$의 값은 (소수 셋째 자리까지)?"}},
+            {
+                "id": "q1",
+                "kind": "single",
+                "points": 1,
+                "prompt": {
+                    "en": "Where does the sigmoid's derivative peak?",
+                    "ko": "시그모이드 도함수의 최댓값은 어디에서?",
+                },
+                "choices": [
+                    {"id": "a", "text": {"en": "x = 0", "ko": "x = 0"}},
+                    {"id": "b", "text": {"en": "x = 1", "ko": "x = 1"}},
+                ],
+            },
+            {
+                "id": "q2",
+                "kind": "true_false",
+                "points": 1,
+                "prompt": {
+                    "en": "Layer norm uses batch statistics.",
+                    "ko": "층 정규화는 배치 통계를 쓴다.",
+                },
+            },
+            {
+                "id": "q3",
+                "kind": "numeric",
+                "points": 1,
+                "tolerance": "1e-3",
+                "prompt": {
+                    "en": f"What is $\\sqrt{{{n}}}$ to 3 decimals?",
+                    "ko": f"$\\sqrt{{{n}}}$의 값은 (소수 셋째 자리까지)?",
+                },
+            },
         ]
 
     def grade_quiz(self, quiz: Any, student_key: str, answers: Mapping[str, Any]) -> Result:
         n = self._n(student_key)
         try:
-            q3 = abs(float(answers.get("q3", "nan")) - n ** 0.5) <= 1e-3
+            q3 = abs(float(answers.get("q3", "nan")) - n**0.5) <= 1e-3
         except ValueError:
             q3 = False
         marks = {"q1": answers.get("q1") == "a", "q2": answers.get("q2") == "false", "q3": q3}
-        explain = {"q1": Text("σ'(0) = 1/4 is the maximum.", "σ'(0) = 1/4이 최댓값입니다."),
-                   "q2": Text("Layer norm normalises each sample on its own.", "층 정규화는 샘플마다 따로 정규화합니다."),
-                   "q3": Text(f"√{n} = {n ** 0.5:.4f}.", f"√{n} = {n ** 0.5:.4f}.")}
-        tests = tuple(TestResult(f"{q}: answer", q, 1.0 if ok else 0.0, 1.0, explain[q])
-                      for q, ok in marks.items())
+        explain = {
+            "q1": Text("σ'(0) = 1/4 is the maximum.", "σ'(0) = 1/4이 최댓값입니다."),
+            "q2": Text(
+                "Layer norm normalises each sample on its own.",
+                "층 정규화는 샘플마다 따로 정규화합니다.",
+            ),
+            "q3": Text(f"√{n} = {n**0.5:.4f}.", f"√{n} = {n**0.5:.4f}."),
+        }
+        tests = tuple(
+            TestResult(f"{q}: answer", q, 1.0 if ok else 0.0, 1.0, explain[q])
+            for q, ok in marks.items()
+        )
         return Result("quiz_demo", tests, 0.0)
