@@ -7,7 +7,7 @@ formulas in the parent (numerics.md §8, the validated recipe):
 
 - normal N(0, σ²): the scale by the exact χ² test with known mean,
   ``T = Σx²/σ² ~ χ²_n``, accepted when ``χ²_{α/2,n} ≤ T ≤ χ²_{1−α/2,n}``;
-- uniform U(−a, a): ``max|w| ≤ a·(1 + 1e-12)`` (rounding only), ``max|w| ≥ a·α^{1/n}``
+- uniform U(−a, a): ``max|w| ≤ a·(1 + 1e-6)`` (rounding only), ``max|w| ≥ a·α^{1/n}``
   (``P(max|w| < a·t) = tⁿ``), and the scale by the normal approximation of
   ``mean(x²)``, whose mean is a²/3 and variance 4a⁴/(45n);
 - both: a Kolmogorov–Smirnov test against the target (``scipy.stats.kstest``), and the
@@ -54,8 +54,9 @@ __all__ = [
 
 #: The largest probability that a correct implementation fails one test.
 DEFAULT_ALPHA = 1e-6
-#: ``max|w|`` may exceed a uniform bound by float64 rounding only.
-UPPER_SLACK = 1e-12
+#: ``max|w|`` may exceed a uniform bound by rounding only: float32 rounding (6e-8) is
+#: forgiven here, since the dtype is judged by its own test (numerics.md §8).
+UPPER_SLACK = 1e-6
 #: Relative agreement of two signatures (std and bound ratios) for diagnosis: the
 #: sampling noise of a ratio is under 1% at the sizes the suites use, and the
 #: catalogued mistakes move it by 15% or more.

@@ -186,9 +186,13 @@ def _gain(function: str) -> DistributionCheck:
 
 
 def _fan_out(function: str) -> DistributionCheck:
+    """``mode="fan_out"``, and an explicit ``mode="fan_in"`` on the transposed shape: a
+    mode that is ignored and fans that are swapped then fail differently."""
+
     def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
         return [_init_call("o0", function, _BIG, cases.seed(), mode="fan_out"),
-                _init_call("o1", function, _CONV, cases.seed(), mode="fan_out")]
+                _init_call("o1", function, _CONV, cases.seed(), mode="fan_out"),
+                _init_call("o2", function, _BIG[::-1], cases.seed(), mode="fan_in")]
 
     return DistributionCheck(build, _call_target, _call_shape)
 

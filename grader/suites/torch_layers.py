@@ -584,7 +584,8 @@ CHECKS: dict[str, dict[str, Check]] = {
         "in-place": InitBehaviour("kaiming_normal_", "in-place"),
         "distribution": _init_distribution("kaiming_normal_", ((_BIG, {}), (_CONV, {}))),
         "fan-out": _init_distribution("kaiming_normal_", (
-            (_BIG, {"mode": "fan_out"}), (_CONV, {"mode": "fan_out"}))),
+            (_BIG, {"mode": "fan_out"}), (_CONV, {"mode": "fan_out"}),
+            (_BIG[::-1], {"mode": "fan_in"}))),
         "reproducible": InitBehaviour("kaiming_normal_", "reproducible"),
     },
 }
