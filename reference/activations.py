@@ -120,7 +120,8 @@ def tanh(x: npt.ArrayLike) -> FloatArray:
 
 
 def tanh_grad(x: npt.ArrayLike) -> FloatArray:
-    r"""Derivative of tanh, tanh'(x) = 1 − tanh²(x) = sech²(x).
+    r"""Derivative of tanh, tanh'(x) = 1 − tanh²(x) = sech²(x); it is at most 1 and
+    decays like 4e^{-2|x|}, the saturation Glorot & Bengio (2010) observed in deep tanh nets.
 
     Evaluated as sech²(x) = 4z / (1 + z)² with z = e^{-2|x|}, which neither overflows
     (cosh would, at |x| > 710) nor cancels to 0 where tanh(x) rounds to ±1 (|x| > 19).
@@ -166,7 +167,8 @@ def relu_grad(x: npt.ArrayLike) -> FloatArray:
     r"""Derivative of relu: 1 for x > 0 and 0 for x ≤ 0.
 
     At the kink x = 0 any value in [0, 1] is a valid subgradient; like PyTorch's
-    autograd (``threshold_backward``) we return 0.
+    autograd (``threshold_backward``) we return 0. A unit with x < 0 for every input
+    passes no gradient at all (the "dying ReLU" of Maas, Hannun & Ng, 2013).
 
     Args:
         x: any array-like of real numbers (the pre-activation).
@@ -206,7 +208,8 @@ def leaky_relu(x: npt.ArrayLike, negative_slope: float = 0.01) -> FloatArray:
 
 
 def leaky_relu_grad(x: npt.ArrayLike, negative_slope: float = 0.01) -> FloatArray:
-    r"""Derivative of leaky ReLU: 1 for x > 0, negative_slope for x ≤ 0.
+    r"""Derivative of leaky ReLU (Maas, Hannun & Ng, 2013): 1 for x > 0,
+    negative_slope for x ≤ 0.
 
     At x = 0 we return the slope, as PyTorch's ``leaky_relu_backward`` does.
 
@@ -251,7 +254,8 @@ def elu(x: npt.ArrayLike, alpha: float = 1.0) -> FloatArray:
 
 
 def elu_grad(x: npt.ArrayLike, alpha: float = 1.0) -> FloatArray:
-    r"""Derivative of ELU: 1 for x > 0, αe^{x} for x ≤ 0.
+    r"""Derivative of ELU (Clevert, Unterthiner & Hochreiter, 2016): 1 for x > 0,
+    αe^{x} = elu(x) + α for x ≤ 0.
 
     At x = 0 we return α (the left branch), as PyTorch's ``elu_backward`` does.
 
@@ -295,7 +299,7 @@ def gelu(x: npt.ArrayLike) -> FloatArray:
 
 
 def gelu_grad(x: npt.ArrayLike) -> FloatArray:
-    r"""Derivative of the exact GELU:
+    r"""Derivative of the exact GELU (Hendrycks & Gimpel, 2016):
 
         gelu'(x) = Φ(x) + x·φ(x),   φ(x) = e^{-x²/2} / √(2π)
 
@@ -348,8 +352,8 @@ def selu(x: npt.ArrayLike) -> FloatArray:
 
 
 def selu_grad(x: npt.ArrayLike) -> FloatArray:
-    r"""Derivative of SELU: λ for x > 0, λαe^{x} for x ≤ 0 (λα ≈ 1.7581 at x = 0, as
-    PyTorch's autograd returns).
+    r"""Derivative of SELU (Klambauer et al., 2017): λ for x > 0, λαe^{x} for x ≤ 0
+    (λα ≈ 1.7581 at x = 0, as PyTorch's autograd returns).
 
     Args:
         x: any array-like of real numbers (the pre-activation).
@@ -385,7 +389,8 @@ def silu(x: npt.ArrayLike) -> FloatArray:
 
 
 def silu_grad(x: npt.ArrayLike) -> FloatArray:
-    r"""Derivative of SiLU: silu'(x) = σ(x)(1 + x(1 − σ(x))) = σ(x)(1 + x·σ(−x)).
+    r"""Derivative of SiLU (Elfwing, Uchibe & Doya, 2018):
+    silu'(x) = σ(x)(1 + x(1 − σ(x))) = σ(x)(1 + x·σ(−x)).
 
     Args:
         x: any array-like of real numbers (the pre-activation).
@@ -433,7 +438,12 @@ def softplus(x: npt.ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Fl
 
 
 def softplus_grad(x: npt.ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> FloatArray:
-    r"""Derivative of :func:`softplus`: σ(βx) where βx ≤ threshold, 1 where βx > threshold.
+    r"""Derivative of :func:`softplus` (Dugas et al., 2001):
+
+        softplus'(x) = σ(βx) = 1 / (1 + e^{−βx})   if βx ≤ threshold
+        softplus'(x) = 1                            if βx > threshold
+
+    as PyTorch's ``softplus_backward``.
 
     Args:
         x: any array-like of real numbers (the pre-activation).

@@ -84,7 +84,7 @@ def clip_grad_norm(
 
 
 def clip_grad_value(grads: Sequence[npt.ArrayLike], clip_value: float) -> list[FloatArray]:
-    r"""Clip every gradient entry to [−v, v] (Mikolov (2012), thesis §3.2.2; see also
+    r"""Clip every gradient entry to [−v, v] (Mikolov, T. (2012), PhD thesis, as cited by
     Pascanu et al. (2013)):
 
         g ← min(max(g, −v), v)

@@ -59,7 +59,8 @@ def fan_in_and_fan_out(shape: Shape) -> tuple[int, int]:
         fan_in    = in  · receptive
         fan_out   = out · receptive
 
-    As ``torch.nn.init._calculate_fan_in_and_fan_out``.
+    As ``torch.nn.init._calculate_fan_in_and_fan_out``. These are the n_in and n_out of
+    Glorot & Bengio (2010) and the n_l of He et al. (2015) for convolutions (k²c).
 
     Args:
         shape: the weight's shape, at least 2 dimensions.

@@ -26,7 +26,15 @@ def _f64(a: npt.ArrayLike) -> FloatArray:
 
 
 class BatchNormCache(NamedTuple):
-    """What :func:`batchnorm_backward` needs from the forward pass."""
+    """What :func:`batchnorm_backward` needs from the forward pass (Ioffe & Szegedy,
+    2015): x̂ = (x − μ)/√(σ² + ε), inv_std = 1/√(σ² + ε), γ, and which statistics were used.
+
+    Example:
+        >>> x = np.array([[1.0], [3.0]])
+        >>> cache = batchnorm_forward(x, np.ones(1), np.zeros(1), np.zeros(1), np.ones(1))[3]
+        >>> cache.training, cache.x_hat.shape
+        (True, (2, 1))
+    """
 
     x_hat: FloatArray  # normalised input, (N, D)
     inv_std: FloatArray  # 1/√(σ² + ε) of the statistics used, (D,)
@@ -35,7 +43,14 @@ class BatchNormCache(NamedTuple):
 
 
 class LayerNormCache(NamedTuple):
-    """What :func:`layernorm_backward` needs from the forward pass."""
+    """What :func:`layernorm_backward` needs from the forward pass (Ba, Kiros & Hinton,
+    2016): x̂ = (x − μ)/√(σ² + ε) and inv_std = 1/√(σ² + ε) per sample, and γ.
+
+    Example:
+        >>> cache = layernorm_forward(np.ones((3, 2)), np.ones(2), np.zeros(2))[1]
+        >>> cache.inv_std.shape
+        (3, 1)
+    """
 
     x_hat: FloatArray  # normalised input, (..., D)
     inv_std: FloatArray  # 1/√(σ² + ε) per sample, (..., 1)
@@ -43,7 +58,14 @@ class LayerNormCache(NamedTuple):
 
 
 class RMSNormCache(NamedTuple):
-    """What :func:`rmsnorm_backward` needs from the forward pass."""
+    """What :func:`rmsnorm_backward` needs from the forward pass (Zhang & Sennrich,
+    2019): x, inv_rms = 1/√(mean(x²) + ε) per sample, and γ.
+
+    Example:
+        >>> cache = rmsnorm_forward(np.ones((3, 2)), np.ones(2))[1]
+        >>> cache.inv_rms.shape
+        (3, 1)
+    """
 
     x: FloatArray  # the input, (..., D)
     inv_rms: FloatArray  # 1/√(mean(x²) + ε) per sample, (..., 1)
