@@ -9,6 +9,7 @@ The real engine is exercised by the end-to-end tests.
 
 from __future__ import annotations
 
+import ast
 from pathlib import Path
 
 import pytest
@@ -111,3 +112,38 @@ def fakes_fixture(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, 
     for var in ("GRADWELL_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(var, raising=False)
     return exercises
+
+
+def reference_body_lines(exercises: dict[str, Exercise]) -> set[str]:
+    """Every non-trivial line inside a function body of each exercise's reference.
+
+    Lines that only open a call (``self.register_buffer(``) carry no solution and may
+    be quoted by a statement, so they are left out.
+    """
+    lines: set[str] = set()
+    for ex in exercises.values():
+        if ex.kind != "code":
+            continue
+        source = ex.reference_source()
+        text = source.splitlines()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                body = node.body[1:] if ast.get_docstring(node) else node.body
+                for stmt in body:
+                    for ln in text[stmt.lineno - 1:stmt.end_lineno]:
+                        ln = ln.strip()
+                        if (len(ln) > 20 and not ln.startswith(("#", '"', "'"))
+                                and not ln.endswith(("(", "[", "{", ","))):
+                            lines.add(ln)
+    return lines
+
+
+def assert_no_leaks(root: Path, exercises: dict[str, Exercise]) -> None:
+    exported = "\n".join(p.read_text(encoding="utf-8") for p in root.rglob("*") if p.is_file())
+    leaked = sorted(ln for ln in reference_body_lines(exercises) if ln in exported)
+    assert leaked == []
+    for ex in exercises.values():
+        for spec in ex.misconceptions:
+            assert spec.mutant.read_text(encoding="utf-8").strip() not in exported
+    names = {p.name for p in root.rglob("*")}
+    assert not names & {"exercise.toml", "misconceptions.toml", "mutants", "reference"}

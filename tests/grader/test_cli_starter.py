@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-import ast
 import importlib
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
-from cli_fakes import MUTANT, STARTER, fakes_fixture  # noqa: F401  (the `fakes` fixture)
+from cli_fakes import (  # noqa: F401  (the `fakes` fixture)
+    MUTANT,
+    STARTER,
+    assert_no_leaks,
+    fakes_fixture,
+)
 from click.testing import CliRunner
 
 from grader.cli import main
-from grader.exercise import Exercise
 
 
 def export(directory: Path, *args: str) -> Any:
@@ -23,36 +26,6 @@ def export(directory: Path, *args: str) -> Any:
 def tree(root: Path) -> dict[str, str]:
     return {str(p.relative_to(root)): p.read_text(encoding="utf-8")
             for p in sorted(root.rglob("*")) if p.is_file()}
-
-
-def reference_body_lines(exercises: dict[str, Exercise]) -> set[str]:
-    """Every non-trivial line inside a function body of each exercise's reference."""
-    lines: set[str] = set()
-    for ex in exercises.values():
-        if ex.kind != "code":
-            continue
-        source = ex.reference_source()
-        text = source.splitlines()
-        for node in ast.walk(ast.parse(source)):
-            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-                body = node.body[1:] if ast.get_docstring(node) else node.body
-                for stmt in body:
-                    for ln in text[stmt.lineno - 1:stmt.end_lineno]:
-                        ln = ln.strip()
-                        if len(ln) > 20 and not ln.startswith(("#", '"', "'")):
-                            lines.add(ln)
-    return lines
-
-
-def assert_no_leaks(root: Path, exercises: dict[str, Exercise]) -> None:
-    exported = "\n".join(tree(root).values())
-    leaked = sorted(ln for ln in reference_body_lines(exercises) if ln in exported)
-    assert leaked == []
-    for ex in exercises.values():
-        for spec in ex.misconceptions:
-            assert spec.mutant.read_text(encoding="utf-8").strip() not in exported
-    names = {p.name for p in root.rglob("*")}
-    assert not names & {"exercise.toml", "misconceptions.toml", "mutants", "reference"}
 
 
 def test_export_writes_exactly_the_student_files(fakes: dict[str, Any], tmp_path: Path) -> None:
