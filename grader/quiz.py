@@ -52,7 +52,6 @@ from typing import Any, Literal
 import numpy as np
 
 from grader.exercise import (
-    ExerciseError,
     _bad,
     _no_unknown,
     _read_toml,
@@ -196,7 +195,8 @@ class ParamSpec:
             return int(rng.integers(int(self.low), int(self.high), endpoint=True))
         if self.kind == "choice":
             return self.options[int(rng.integers(0, len(self.options)))]
-        values = [round(float(v), self.decimals) for v in rng.uniform(self.low, self.high, self.count)]
+        drawn = rng.uniform(self.low, self.high, self.count)
+        values = [round(float(v), self.decimals) for v in drawn]
         values = [v + 0.0 for v in values]  # -0.0 → 0.0, for display
         return values[0] if self.kind == "float" else values
 
@@ -286,13 +286,13 @@ def _question(i: int, q: Mapping[str, Any], where: str) -> Question:
     common = dict(id=qid, kind=kind, points=float(points), prompt=prompt, explanation=explanation)
     if kind in ("single", "multiple"):
         choices = _choices(q, kind, where, prefix)
-        return Question(**common, choices=choices)  # type: ignore[arg-type]
+        return Question(**common, choices=choices)
     if kind == "true_false":
         answer = _require(q, "answer", where, "answer = true or answer = false", prefix)
         if not isinstance(answer, bool):
             raise _bad(where, prefix + "answer", "must be true or false", answer,
                        "write answer = true or answer = false")
-        return Question(**common, answer=answer)  # type: ignore[arg-type]
+        return Question(**common, answer=answer)
     return _numeric(common, q, where, prefix)
 
 
@@ -333,12 +333,14 @@ def _numeric(common: dict[str, Any], q: Mapping[str, Any], where: str, prefix: s
     if not isinstance(params, dict):
         raise _bad(where, prefix + "params", "must be a table", params,
                    "write params = { name = { int = [low, high] } }")
-    specs = tuple(_param(name, spec, where, f"{prefix}params.{name}") for name, spec in params.items())
+    specs = tuple(_param(name, spec, where, f"{prefix}params.{name}")
+                  for name, spec in params.items())
     tol: dict[str, float] = {}
     for key in ("rtol", "atol"):
         value = _require(q, key, where, f"{key} = 1e-3 (the stated tolerance)", prefix)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-            raise _bad(where, prefix + key, "must be a number in [0, 1)", value, f"e.g. {key} = 1e-3")
+            raise _bad(where, prefix + key, "must be a number in [0, 1)", value,
+                       f"e.g. {key} = 1e-3")
         tol[key] = float(value)
     if tol["rtol"] == 0 and tol["atol"] == 0:
         raise _bad(where, prefix + "rtol", "and atol are both 0: no typed answer could pass", 0,
@@ -353,12 +355,15 @@ def _numeric(common: dict[str, Any], q: Mapping[str, Any], where: str, prefix: s
         try:
             _format(question.prompt.get(lang), sample)
         except (KeyError, IndexError, ValueError) as exc:
-            raise _bad(where, f"{prefix}prompt.{lang}", f"has a placeholder that is not a parameter ({exc})",
-                       question.prompt.get(lang)[:60], "use only {name} for names declared in params") from None
+            raise _bad(where, f"{prefix}prompt.{lang}",
+                       f"has a placeholder that is not a parameter ({exc})",
+                       question.prompt.get(lang)[:60],
+                       "use only {name} for names declared in params") from None
     try:
         value = COMPUTE[compute](sample)
-    except Exception as exc:  # noqa: BLE001 - reported as a broken file
-        raise _bad(where, prefix + "params", f"do not fit compute {compute!r} ({type(exc).__name__}: {exc})",
+    except Exception as exc:
+        raise _bad(where, prefix + "params",
+                   f"do not fit compute {compute!r} ({type(exc).__name__}: {exc})",
                    sorted(params), "declare the parameters that computation reads") from None
     if not math.isfinite(value):
         raise _bad(where, prefix + "params", "give a non-finite answer", value, "narrow the ranges")
@@ -368,7 +373,8 @@ def _numeric(common: dict[str, Any], q: Mapping[str, Any], where: str, prefix: s
 def _param(name: str, spec: Any, where: str, fld: str) -> ParamSpec:
     if not isinstance(spec, dict):
         raise _bad(where, fld, "must be a table", spec, "e.g. { int = [16, 1024] }")
-    kinds = [k for k in ("int", "float", "floats", "choice") if k in spec]
+    kinds: list[Literal["int", "float", "floats", "choice"]] = [
+        k for k in ("int", "float", "floats", "choice") if k in spec]
     if len(kinds) != 1:
         raise _bad(where, fld, "must have exactly one of int, float, floats, choice", spec,
                    "e.g. { float = [-4, 4], decimals = 2 }")
@@ -377,7 +383,8 @@ def _param(name: str, spec: Any, where: str, fld: str) -> ParamSpec:
     value = spec[kind]
     if kind == "choice":
         if not isinstance(value, list) or not value:
-            raise _bad(where, f"{fld}.choice", "must be a non-empty list", value, "e.g. choice = [1, 2, 3]")
+            raise _bad(where, f"{fld}.choice", "must be a non-empty list", value,
+                       "e.g. choice = [1, 2, 3]")
         return ParamSpec(name, "choice", options=tuple(value))
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
@@ -386,9 +393,11 @@ def _param(name: str, spec: Any, where: str, fld: str) -> ParamSpec:
                    f"e.g. {kind} = [1, 10]")
     decimals, count = spec.get("decimals", 2), spec.get("count", 1)
     if not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        raise _bad(where, f"{fld}.decimals", "must be an integer from 0 to 6", decimals, "e.g. decimals = 2")
+        raise _bad(where, f"{fld}.decimals", "must be an integer from 0 to 6", decimals,
+                   "e.g. decimals = 2")
     if not isinstance(count, int) or not 1 <= count <= 16:
-        raise _bad(where, f"{fld}.count", "must be an integer from 1 to 16", count, "e.g. count = 4")
+        raise _bad(where, f"{fld}.count", "must be an integer from 1 to 16", count,
+                   "e.g. count = 4")
     return ParamSpec(name, kind, low=float(value[0]), high=float(value[1]), decimals=decimals,
                      count=count)
 
@@ -508,15 +517,19 @@ def _grade_multiple(q: Question, answer: Any, student_key: str, quiz_id: str) ->
     known = [c.id for c in q.choices]
     if isinstance(answer, str):
         answer = [answer]
-    if not isinstance(answer, (list, tuple, set, frozenset)) or not all(isinstance(a, str) for a in answer):
+    is_list = isinstance(answer, (list, tuple, set, frozenset))
+    if not is_list or not all(isinstance(a, str) for a in answer):
         return _malformed(Text(
             f"Expected a list of choice ids (from {', '.join(known)}), got {answer!r}.",
-            f"선택지 id의 목록({', '.join(known)} 중에서)이 필요하지만 {answer!r}을(를) 받았습니다."))
+            f"선택지 id의 목록({', '.join(known)} 중에서)이 필요하지만 "
+            f"{answer!r}을(를) 받았습니다."))
     unknown = sorted(set(answer) - set(known))
     if unknown:
         return _malformed(Text(
-            f"Unknown choice id(s) {', '.join(map(repr, unknown))}; the choices are {', '.join(known)}.",
-            f"알 수 없는 선택지 id {', '.join(map(repr, unknown))}. 선택지는 {', '.join(known)}입니다."))
+            f"Unknown choice id(s) {', '.join(map(repr, unknown))}; "
+            f"the choices are {', '.join(known)}.",
+            f"알 수 없는 선택지 id {', '.join(map(repr, unknown))}. "
+            f"선택지는 {', '.join(known)}입니다."))
     chosen = set(answer)
     right = len(chosen & q.correct_ids)
     wrong = len(chosen - q.correct_ids)

@@ -132,7 +132,8 @@ def test_answers_come_from_the_reference(quiz: Quiz) -> None:
     assert expected_answer(quiz.question("layernorm-value"), s, quiz.id) == float(out[0])
     p = draw_params(quiz.question("clipping-clipped-entry"), s, quiz.id)
     clipped, _ = clipping.clip_grad_norm([np.array(p["g1"]), np.array(p["g2"])], p["max_norm"])
-    assert expected_answer(quiz.question("clipping-clipped-entry"), s, quiz.id) == float(clipped[0][0])
+    q = quiz.question("clipping-clipped-entry")
+    assert expected_answer(q, s, quiz.id) == float(clipped[0][0])
 
 
 # -- rendering -------------------------------------------------------------------------
@@ -144,7 +145,7 @@ def test_render_shows_own_numbers_and_never_the_answer(quiz: Quiz) -> None:
     assert [i["id"] for i in items] == [q.id for q in quiz.questions]
     text = json.dumps(items, ensure_ascii=False)
     assert "correct" not in text and "answer\"" not in text
-    for item, q in zip(items, quiz.questions):
+    for item, q in zip(items, quiz.questions, strict=False):
         assert set(item["prompt"]) == {"en", "ko"}
         assert "{" not in item["prompt"]["en"] and "{" not in item["prompt"]["ko"]
         assert item["points"] == q.points
@@ -170,7 +171,7 @@ def test_correct_answers_score_full_marks(quiz: Quiz) -> None:
     result = grade_quiz(quiz, student, answers)
     assert result.score == result.max_score == quiz.max_score
     assert len(result.tests) == len(quiz.questions)
-    for test, q in zip(result.tests, quiz.questions):
+    for test, q in zip(result.tests, quiz.questions, strict=False):
         assert test.name.startswith(f"{q.id}: ") and test.function == q.id
         assert test.status == "passed"
         assert q.explanation.en in test.output.en and q.explanation.ko in test.output.ko
@@ -306,7 +307,8 @@ def _quiz_dir(tmp_path: Path, questions: str) -> Path:
     shutil.copy(QUIZ_DIR / "statement.en.md", directory)
     shutil.copy(QUIZ_DIR / "statement.ko.md", directory)
     (directory / "exercise.toml").write_text(
-        'id = "quiz_broken"\nkind = "quiz"\ntitle = { en = "Broken", ko = "고장" }\n', encoding="utf-8")
+        'id = "quiz_broken"\nkind = "quiz"\ntitle = { en = "Broken", ko = "고장" }\n',
+        encoding="utf-8")
     (directory / "questions.toml").write_text(questions, encoding="utf-8")
     return directory
 
@@ -319,15 +321,19 @@ def test_a_good_small_quiz_loads(tmp_path: Path) -> None:
 @pytest.mark.parametrize("old,new,field", [
     ('answer = true\n', '', "question[0] (q1).answer"),
     ('kind = "true_false"', 'kind = "essay"', "question[0] (q1).kind"),
-    ('prompt = { en = "Is it?", ko = "그런가요?" }', 'prompt = { en = "Is it?" }', "question[0] (q1).prompt.ko"),
-    ('explanation = { en = "Yes.", ko = "네." }', 'explanation = { en = "Yes.", ko = "" }', "question[0] (q1).explanation.ko"),
+    ('prompt = { en = "Is it?", ko = "그런가요?" }', 'prompt = { en = "Is it?" }',
+     "question[0] (q1).prompt.ko"),
+    ('explanation = { en = "Yes.", ko = "네." }', 'explanation = { en = "Yes.", ko = "" }',
+     "question[0] (q1).explanation.ko"),
     ('points = 1\n', 'points = 0\n', "question[0] (q1).points"),
     ('compute = "sigmoid_grad"', 'compute = "magic"', "question[1] (q2).compute"),
     ('rtol = 1e-3', 'rtol = 2', "question[1] (q2).rtol"),
     ('atol = 0\n', '', "question[1] (q2).atol"),
     ('x = {x}?", ko', 'y = {y}?", ko', "question[1] (q2).prompt.en"),
-    ('params = { x = { float = [-1, 1] } }', 'params = { x = { float = [1, -1] } }', "question[1] (q2).params.x.float"),
-    ('params = { x = { float = [-1, 1] } }', 'params = { x = { choice = ["a"] } }', "question[1] (q2).params"),
+    ('params = { x = { float = [-1, 1] } }', 'params = { x = { float = [1, -1] } }',
+     "question[1] (q2).params.x.float"),
+    ('params = { x = { float = [-1, 1] } }', 'params = { x = { choice = ["a"] } }',
+     "question[1] (q2).params"),
     ('id = "q2"', 'id = "q1"', "question[1].id"),
     ('answer = true', 'answer = true\nhint = "x"', "question[0] (q1).hint"),
 ])
