@@ -20,7 +20,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 from rich import box
@@ -35,7 +35,10 @@ from grader.render import FORMATS, render
 from grader.render.messages import ui
 from grader.render.text import text_view
 
-__all__ = ["main"]
+if TYPE_CHECKING:
+    from grader.exercise import Exercise
+
+__all__ = ["load_plugins", "main"]
 
 PLUGIN_GROUP = "gradwell.commands"
 
@@ -100,7 +103,7 @@ def _progress() -> Progress:
                     TimeElapsedColumn(), console=console, transient=False)
 
 
-def _load_exercises(lang: str) -> Mapping[str, Any]:
+def _load_exercises(lang: str) -> Mapping[str, Exercise]:
     from grader import exercise
 
     try:
@@ -109,7 +112,7 @@ def _load_exercises(lang: str) -> Mapping[str, Any]:
         raise CommandFailure(ui("cli.exercise-broken", error=exc.text.get(lang)), lang) from None
 
 
-def _code_exercise(exercises: Mapping[str, Any], exercise_id: str, lang: str) -> Any:
+def _code_exercise(exercises: Mapping[str, Exercise], exercise_id: str, lang: str) -> Exercise:
     """The code exercise ``exercise_id``, or a usage error naming the known ones."""
     code = [ex.id for ex in exercises.values() if ex.kind == "code"]
     ex = exercises.get(exercise_id)
@@ -122,7 +125,7 @@ def _code_exercise(exercises: Mapping[str, Any], exercise_id: str, lang: str) ->
 
 
 def _grader_failure(exc: Exception, lang: str) -> CommandFailure:
-    return CommandFailure(ui("batch.grader-error", type=type(exc).__name__,
+    return CommandFailure(ui("cli.grader-error", type=type(exc).__name__,
                              message=str(exc)[:300]), lang)
 
 
@@ -216,11 +219,11 @@ def exercises() -> None:
     """List, show and self-check the exercises."""
 
 
-def _kind(ex: Any, lang: str) -> str:
+def _kind(ex: Exercise, lang: str) -> str:
     return ui("ex.kind-code" if ex.kind == "code" else "ex.kind-quiz").get(lang)
 
 
-def exercises_table(all_exercises: Mapping[str, Any], lang: str) -> Table:
+def exercises_table(all_exercises: Mapping[str, Exercise], lang: str) -> Table:
     """The Rich table of ``gradwell exercises list``."""
     table = Table(title=ui("ex.list-title").get(lang), box=box.SIMPLE_HEAD)
     for key, justify in (("ex.id", "left"), ("ex.kind", "left"), ("ex.title", "left"),

@@ -80,6 +80,12 @@ UI_MESSAGES: dict[str, tuple[str, str]] = {
         "{path}에 쓸 수 없습니다: {error}. --out으로 쓸 수 있는 위치를 지정하세요.",
     ),
     "cli.wrote": ("Wrote {path}.", "{path}을(를) 썼습니다."),
+    "cli.grader-error": (
+        "the grader failed ({type}: {message}). This is a fault of gradwell, not of the "
+        "submission: rerun with GRADWELL_DEBUG=1 to see the traceback, and report it.",
+        "채점기에 오류가 발생했습니다 ({type}: {message}). 제출물이 아니라 gradwell의 문제입니다. "
+        "GRADWELL_DEBUG=1로 다시 실행해 traceback을 확인하고 알려 주세요.",
+    ),
     "cli.exercise-broken": (
         "the exercises could not be loaded: {error}",
         "과제를 불러올 수 없습니다: {error}",

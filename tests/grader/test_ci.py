@@ -113,7 +113,9 @@ def test_grader_error_is_one_line(fakes: object, tmp_path: Path) -> None:
     result = ci(str(repo(tmp_path, "# CRASH\n")))
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: the grader failed on this file (RuntimeError: sandbox pool is gone)\n")
+        "Error: the grader failed (RuntimeError: sandbox pool is gone). This is a fault of "
+        "gradwell, not of the submission: rerun with GRADWELL_DEBUG=1 to see the traceback, "
+        "and report it.\n")
 
 
 def test_student_text_cannot_issue_workflow_commands(fakes: object, tmp_path: Path) -> None:

@@ -297,8 +297,18 @@ def test_grade_grader_error_is_one_line(fakes: object, tmp_path: Path) -> None:
     result = invoke("grade", submission(tmp_path, "# CRASH\n"), "--exercise", "activations")
     assert result.exit_code == 1
     assert result.stderr == (
-        "Error: the grader failed on this file (RuntimeError: sandbox pool is gone)\n")
+        "Error: the grader failed (RuntimeError: sandbox pool is gone). This is a fault of "
+        "gradwell, not of the submission: rerun with GRADWELL_DEBUG=1 to see the traceback, "
+        "and report it.\n")
     assert "Traceback" not in result.output
+
+
+def test_grade_grader_error_traceback_with_debug(fakes: object, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["grade", submission(tmp_path, "# CRASH\n"),
+                                       "--exercise", "activations"], env={"GRADWELL_DEBUG": "1"})
+    assert result.exit_code == 1
+    assert isinstance(result.exception, RuntimeError)
+    assert str(result.exception) == "sandbox pool is gone"
 
 
 def test_grade_reads_standard_input(fakes: object) -> None:
