@@ -176,3 +176,21 @@ def test_every_statement_file_exists() -> None:
     for ex_id in STATEMENT_DIRS:
         for lang in ("en", "ko"):
             assert Path(EXERCISES_DIR / ex_id / f"statement.{lang}.md").is_file()
+
+
+@pytest.mark.parametrize("ex_id", STATEMENT_DIRS)
+def test_web_renderer_finds_every_formula(ex_id: str) -> None:
+    """The web pages cut math out before Markdown runs (web/markup.py): every ``$`` of a
+    statement must land in a formula there, with as many display formulas in Korean as
+    in English."""
+    from web.markup import render_markdown
+
+    displays = {}
+    for lang in ("en", "ko"):
+        html = str(render_markdown(_read(ex_id, lang)))
+        rest = re.sub(r'<(span|div) class="math"[^>]*>.*?</\1>', "", html, flags=re.S)
+        rest = re.sub(r"<code>.*?</code>", "", rest, flags=re.S)
+        stray = re.findall(r".{0,40}\$.{0,40}", rest)
+        assert not stray and "GWMATH" not in rest, (lang, stray)
+        displays[lang] = html.count('data-display="1"')
+    assert displays["en"] == displays["ko"] > 0
