@@ -385,3 +385,27 @@ def test_toml_has_no_keys_beyond_the_loader_format() -> None:
         assert set(data) == {"misconception"}
         for entry in data["misconception"]:
             assert set(entry) == allowed
+
+
+#: Mutants whose misconception *is* a numerically unsafe formula: their warnings are
+#: part of what the student sees. Every other mutant must run warning-free.
+WARNING_IS_THE_POINT = {"sigmoid-overflow", "tanh-overflow"}
+
+
+def test_only_overflow_mutants_emit_numpy_warnings() -> None:
+    import warnings
+
+    def warns(mutant: Path | None, function: str) -> bool:
+        module = _compose("activations", mutant)
+        with warnings.catch_warnings(record=True) as caught, np.errstate(
+                over="warn", invalid="warn", divide="warn", under="ignore"):
+            warnings.simplefilter("always")
+            for kw in _ACT_KWARGS.get(function.removesuffix("_grad"), [{}]):
+                getattr(module, function)(_activation_inputs(), **kw)
+        return bool(caught)
+
+    for function in EXERCISES["activations"][1]:
+        assert not warns(None, function), function
+    noisy = {spec.id for ex_id, spec in ENTRIES
+             if ex_id == "activations" and warns(spec.mutant, spec.function)}
+    assert noisy == WARNING_IS_THE_POINT
