@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from grader.exercise import EXERCISES_DIR, ExerciseError, load_exercise
 from grader.quiz import Question, Quiz, draw_params, expected_answer, grade_quiz, load_quiz, render
@@ -376,3 +378,23 @@ def test_missing_questions_file_is_reported(tmp_path: Path) -> None:
     with pytest.raises(ExerciseError) as info:
         load_exercise(directory)
     assert "questions.toml" in info.value.text.en
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=4), children,
+                                                                      max_size=3),
+    max_leaves=8,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(answers=st.dictionaries(st.sampled_from(
+    ["sigmoid-max-derivative", "initialisation-facts", "tanh-saturation", "xavier-uniform-bound",
+     "clipping-total-norm", "unknown"]), _JSON, max_size=6))
+def test_grading_never_raises_on_any_json_answer(answers: dict[str, Any]) -> None:
+    quiz = load_quiz(QUIZ_DIR)
+    result = grade_quiz(quiz, "fuzz", answers)
+    assert len(result.tests) == len(quiz.questions)
+    assert all(0.0 <= t.score <= t.max_score for t in result.tests)
+    json.dumps(result.to_dict())
