@@ -196,6 +196,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sub.misconception": ("Likely misconception", "예상되는 오개념"),
     "sub.hint": ("Hint", "힌트"),
     "sub.source": ("Source", "소스 코드"),
+    "sub.show-plot": ("Show the plot", "그래프 보기"),
     "sub.back": ("Back to the exercise", "과제로 돌아가기"),
     "sub.ungradable": (
         "Your file could not be loaded, so nothing was graded. This attempt does not count.",

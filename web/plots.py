@@ -19,7 +19,7 @@ from web.i18n import text_of
 __all__ = ["plots_of", "svg"]
 
 W, H = 560, 300
-ML, MR, MT, MB = 60, 16, 30, 42
+ML, MR, MT, MB = 60, 16, 50, 42
 COLORS = ("#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2")
 DASHES = ("", "6 4", "2 3", "8 3 2 3")
 
