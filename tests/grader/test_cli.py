@@ -418,3 +418,38 @@ def test_a_plugin_that_raises_in_register_is_reported(plugins: list[_EntryPoint]
     assert load_plugins(click.Group("g")) == []
     assert "(RuntimeError: no database)" in capsys.readouterr().err
 
+
+def test_the_sandbox_group_is_attached(plugins: list[_EntryPoint],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+    import types
+
+    @click.group()
+    def sandbox() -> None:
+        """Inspect the sandbox."""
+
+    @sandbox.command()
+    def doctor() -> None:
+        """Print the layers."""
+        click.echo("all layers active")
+
+    fake = types.ModuleType("grader.sandbox.cli")
+    fake.sandbox = sandbox  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "grader.sandbox.cli", fake)
+    result = invoke("sandbox", "doctor")
+    assert result.exit_code == 0
+    assert result.stdout == "all layers active\n"
+
+
+def test_a_broken_sandbox_cli_warns(plugins: list[_EntryPoint], monkeypatch: pytest.MonkeyPatch,
+                                    capsys: pytest.CaptureFixture[str]) -> None:
+    import sys
+    import types
+
+    # a module without the group: `from grader.sandbox.cli import sandbox` fails
+    monkeypatch.setitem(sys.modules, "grader.sandbox.cli", types.ModuleType("grader.sandbox.cli"))
+    group = click.Group("g")
+    load_plugins(group)
+    assert "sandbox" not in group.commands
+    assert capsys.readouterr().err.startswith(
+        "Warning: the command plugin 'sandbox' (grader.sandbox.cli:sandbox) could not be loaded")
