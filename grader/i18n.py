@@ -235,7 +235,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "grade.stat-below-bound": (
         "'{function}' never comes near the bound for {case}: max |w| = {got:.6g}, but {n} samples from U(−{bound:.4g}, {bound:.4g}) ({name}, {context}) reach at least {low:.6g}. Is your bound too small?",
-        "'{function}'의 값이 {case}에서 경계 근처에 오지 않습니다: max |w| = {got:.6g}인데, U(−{bound:.4g}, {bound:.4g}) ({name}, {context})에서 뽑은 표본 {n}개라면 최댓값이 적어도 {low:.6g}은(는) 됩니다. 경계를 너무 작게 잡지 않았나요?",
+        "'{function}'의 값이 {case}에서 경계 근처에 오지 않습니다: max |w| = {got:.6g}인데, U(−{bound:.4g}, {bound:.4g}) ({name}, {context})에서 뽑은 표본 {n}개라면 최댓값이 {low:.6g} 이상이 됩니다. 경계를 너무 작게 잡지 않았나요?",
     ),
     "grade.stat-ks": (
         "'{function}' does not draw from {dist} for {case}: the Kolmogorov–Smirnov distance is {d:.4f} (p = {p:.2g}, below {alpha:.2g}). Check normal against uniform, and the scale.",
