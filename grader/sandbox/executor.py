@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from grader.sandbox import wire
-from grader.sandbox.limits import CHILD_SETUP_FAILED, Layer, SandboxConfig, claim_uid
+from grader.sandbox.limits import CHILD_SETUP_FAILED, Layer, SandboxConfig, claim_uid, layer
 from grader.sandbox.plan import Call, CallError, Outcome, Ref
 from grader.sandbox.runner import LoadFailure, Rules
 
@@ -61,7 +61,7 @@ class EvalRequest:
     filename: str  #: what tracebacks show, e.g. ``"activations.py"``
     module_name: str  #: e.g. ``"activations"``
     calls: tuple[Call, ...]
-    rules: Rules = Rules()
+    rules: Rules = Rules()  # noqa: RUF009 - frozen, so one shared default is safe
     call_timeout: float = 2.0  #: wall seconds one call may take
     budget: float = 20.0  #: wall seconds for the whole evaluation
 
@@ -158,9 +158,9 @@ class _Slot:
             self.stop()
             raise SandboxError(f"the sandbox zygote of slot {self.index} did not start: {error}")
         self.layers = [Layer(**d) for d in msg["layers"]]
-        for layer in self.layers:
-            if not layer.active:
-                log.warning("sandbox layer %s is NOT active: %s", layer.id, layer.en)
+        for item in self.layers:
+            if not item.active:
+                log.warning("sandbox layer %s is NOT active: %s", item.id, item.en)
         log.info("sandbox slot %d ready (zygote pid %d)", self.index, msg["pid"])
 
     def stop(self) -> None:
@@ -253,6 +253,7 @@ class _ChildResult:
     error: CallError | None = None  #: why the child stopped before ``done``
     budget_out: bool = False
     setup_failed: bool = False
+    slot_died: bool = False
 
 
 def _signal_name(sig: int) -> str:
@@ -291,14 +292,19 @@ class _Evaluator:
             try:
                 self.slot.ensure()
                 res = self._run_child(plan_calls, deadline)
-            except _SlotDied as exc:
+            except _SlotDied as exc:  # before any child ran: restart and try again
                 deaths += 1
                 log.warning("sandbox slot %d died: %s", self.slot.index, exc)
                 self.slot.stop()
                 if deaths >= 3:
                     raise SandboxError(f"the sandbox zygote keeps dying: {exc}") from None
-                res = _ChildResult(error=CallError("crashed", message="the sandbox restarted"))
+                continue
             children += 1
+            if res.slot_died:
+                deaths += 1
+                self.slot.stop()  # restarted by ``ensure`` for the next child
+                if deaths >= 3:
+                    raise SandboxError("the sandbox zygote keeps dying")
             if res.setup_failed:
                 deaths += 1
                 self.slot.stop()
@@ -369,7 +375,6 @@ class _Evaluator:
 
     def _run_child(self, calls: list[Call], deadline: float) -> _ChildResult:
         req = self.request
-        cfg = self.config
         data = wire.encode_plan(wire.PlanMessage(req.source, req.filename, req.module_name,
                                                  tuple(calls), req.rules))
         memfd = os.memfd_create("gradwell-plan", os.MFD_CLOEXEC)
@@ -480,7 +485,14 @@ class _Evaluator:
                 except wire.WireError as exc:
                     protocol_broken = True
                     kill(CallError("bad-output", message=f"the result could not be read: {exc}"))
-        status = self.slot.exited(timeout=30.0)
+        try:
+            status = self.slot.exited(timeout=30.0)
+        except _SlotDied:
+            res.slot_died = True
+            if not (res.done or res.load_failure is not None):
+                res.error = kill_error or CallError(
+                    "crashed", message="the sandbox process died while this call ran")
+            return res
         if res.done or res.load_failure is not None:
             return res
         if kill_error is not None:
@@ -637,9 +649,19 @@ class Sandbox:
         slot = self._acquire()
         try:
             slot.ensure()
-            return list(slot.layers)
+            child_side = list(slot.layers)
         finally:
             self._free.put(slot)
+        cfg = self.config
+        return [
+            *child_side,
+            layer("wall-time", True, "per call and per evaluation, through a pidfd",
+                  "호출별·평가별, pidfd로"),
+            layer("output-cap", True, f"{cfg.output_keep} bytes kept per stream, killed "
+                  f"beyond {cfg.output_limit} bytes", f"스트림마다 {cfg.output_keep}바이트 "
+                  f"보관, {cfg.output_limit}바이트를 넘으면 종료"),
+            layer("wire", True),
+        ]
 
     def close(self) -> None:
         self._closed = True

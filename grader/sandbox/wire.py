@@ -378,7 +378,7 @@ class PlanMessage:
     filename: str
     module_name: str
     calls: tuple[Call, ...]
-    rules: Rules = Rules()
+    rules: Rules = Rules()  # noqa: RUF009 - frozen, so one shared default is safe
 
 
 def _returns_node(r: Returns) -> Any:

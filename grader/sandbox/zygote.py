@@ -28,6 +28,7 @@ import os
 for _var in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
     os.environ[_var] = "1"
 
+import contextlib  # noqa: E402
 import gc  # noqa: E402
 import json  # noqa: E402
 import select  # noqa: E402
@@ -107,7 +108,7 @@ def train(x):
     y = torch.nn.functional.layer_norm(x.detach(), (x.shape[1],))
     return out.detach(), net.weight.grad, x.grad, y
 
-def fill_(t, generator=None):
+def fill_(t, generator=None, **kwargs):
     with torch.no_grad():
         t.uniform_(-1.0, 1.0, generator=generator)
         t.normal_(0.0, 1.0, generator=generator)
@@ -143,6 +144,13 @@ def _warm_up() -> None:
                returns=("array", "array", "array", "array")),
         P.Call("fill", "fill_", (P.Tensor(np.zeros((256, 128)), "float32"),),
                {"generator": P.TorchGenerator(3)}, returns="skip"),
+        # the probes, as the torch exercises drive them
+        P.Call("pm", "probe:torch_module",
+               ("Net", (("n", 16),), (("weight", np.full(16, 2.0)),),
+                (("train", x[:8, :16], x[8:16, :16]), ("eval", x[:8, :16], x[8:16, :16]))),
+               returns="raw"),
+        P.Call("pi", "probe:torch_init", ("fill_", (64, 32)), returns="raw"),
+        P.Call("pd", "probe:describe_result", ("init", (4, 3)), returns="raw"),
     )
     message = wire.PlanMessage(_WARM_SOURCE, "warmup.py", "gradwell_warmup", calls,
                                runner.Rules(forbid_torch=True,
@@ -153,6 +161,8 @@ def _warm_up() -> None:
         trip.install()  # modes only: no forbidden_calls, so no library is patched
         reader = wire.FrameReader()
         for cid, outcome in runner.iter_execute(module, decoded.calls, tripwires=trip):
+            if cid.startswith("p") and outcome.error is not None:
+                raise RuntimeError(f"the warm-up probe {cid} failed: {outcome.error}")
             reader.feed(wire.encode_outcome(cid, outcome))
         for header, body in reader.frames():
             wire.decode_child_message(header, body)
@@ -289,7 +299,8 @@ class Zygote:
             elif lid in self.plan and not self.plan[lid]:
                 why, ko = {
                     "uid": ("needs root (a per-slot uid cannot be mapped in a user namespace)",
-                            "root 권한 필요 (사용자 네임스페이스에서는 슬롯별 uid를 매핑할 수 없음)"),
+                            "root 권한 필요 (사용자 네임스페이스에서는 슬롯별 uid를 "
+                            "매핑할 수 없음)"),
                     "seccomp": ("no system call table for this CPU architecture",
                                 "이 CPU 아키텍처의 시스템 호출 표가 없음"),
                 }.get(lid, ("needs root or an unprivileged user namespace",
@@ -324,7 +335,7 @@ class Zygote:
                 except limits.LayerError as exc:
                     result = {"_setup": exc.strerror or str(exc)}
                 os.write(3, json.dumps(result).encode())
-            except BaseException:  # noqa: BLE001 - report and die
+            except BaseException:
                 traceback.print_exc()
                 code = 1
             os._exit(code)
@@ -359,9 +370,9 @@ class Zygote:
         return pid
 
     def _reap(self) -> bool:
-        found = 0
+        sent = False
         if self.plan.get("reaper") and self.plan.get("uid") and self.config["isolation"]:
-            found = limits.reap_uid(self.config["uid"])
+            sent = limits.reap_uid(self.config["uid"])
         while True:  # collect anything reparented to us
             try:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
@@ -369,7 +380,7 @@ class Zygote:
                 break
             if pid == 0:
                 break
-        return found > 0
+        return sent
 
     def serve(self) -> None:
         self._send({"type": "ready", "pid": os.getpid(),
@@ -424,11 +435,11 @@ class Zygote:
         code = 120
         try:
             code = _child_main(fds, spec)
-        except BaseException:  # noqa: BLE001 - anything here is fatal for this child
+        except BaseException:
             try:
                 traceback.print_exc()
                 sys.stderr.flush()
-            except BaseException:  # noqa: BLE001
+            except BaseException:
                 pass
         os._exit(code)
 
@@ -498,7 +509,7 @@ def _child_main(fds: list[int], spec: limits.ChildSpec) -> int:
         try:
             if stream is not None:
                 stream.flush()
-        except BaseException:  # noqa: BLE001 - the student may have replaced them
+        except BaseException:
             pass
     return 0
 
@@ -527,13 +538,11 @@ def main(argv: list[str] | None = None) -> int:
     zygote = Zygote(ctl, config)
     try:
         zygote.start()
-    except BaseException as exc:  # noqa: BLE001 - tell the parent why, then die
+    except BaseException as exc:
         traceback.print_exc()
-        try:
+        with contextlib.suppress(OSError):
             ctl.sendall(json.dumps({"type": "failed", "error": f"{type(exc).__name__}: {exc}"})
                         .encode())
-        except OSError:
-            pass
         return 1
     zygote.serve()
     return 0

@@ -1,14 +1,13 @@
 """Read /proc/<ppid>/environ, /proc/1/environ, /proc/*/environ and cmdline, os.environ."""
+import contextlib
 import os
 
 
 def attack(grader_pid, zygote_pid, secret_name, **ctx):
     text = [repr(dict(os.environ))]
     pids = {str(os.getppid()), "1", str(grader_pid), str(zygote_pid), "self"}
-    try:
+    with contextlib.suppress(OSError):
         pids |= {p for p in os.listdir("/proc") if p.isdigit()}
-    except OSError:
-        pass
     for pid in sorted(pids):
         for name in ("environ", "cmdline"):
             try:

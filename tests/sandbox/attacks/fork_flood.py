@@ -22,11 +22,7 @@ def attack_escape(**ctx):
     if pid == 0:
         os.setsid()
         if os.fork() == 0:
-            for fd in range(0, 64):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            os.closerange(0, 64)
             time.sleep(3600)
         os._exit(0)
     os.waitpid(pid, 0)

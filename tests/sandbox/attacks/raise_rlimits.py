@@ -11,7 +11,7 @@ def attack(**ctx):
             resource.setrlimit(which, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
             raised.append(name)
         except (ValueError, OSError):
-            soft, hard = resource.getrlimit(which)
+            _soft, hard = resource.getrlimit(which)
             try:
                 resource.setrlimit(which, (hard, hard))
                 if hard == resource.RLIM_INFINITY:

@@ -1,0 +1,189 @@
+"""The sandbox as a service: layers, restarts, concurrency, the reaper, the doctor."""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+import time
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from grader.sandbox import (
+    EvalRequest,
+    Sandbox,
+    SandboxConfig,
+    SandboxError,
+    default_sandbox,
+    limits,
+)
+from grader.sandbox.cli import run_doctor
+from grader.sandbox.cli import sandbox as sandbox_cli
+from grader.sandbox.plan import Call
+
+X = np.linspace(-3.0, 3.0, 7)
+SOURCE = '''
+import numpy as np
+import time
+
+def sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-x))
+
+def slow(x):
+    time.sleep(30)
+'''
+
+
+def _request(*calls: Call, timeout: float = 2.0) -> EvalRequest:
+    return EvalRequest(SOURCE, "activations.py", "activations", calls, call_timeout=timeout)
+
+
+def _ok(ev_value: object) -> bool:
+    return isinstance(ev_value, np.ndarray) and np.allclose(ev_value, 1 / (1 + np.exp(-X)))
+
+
+def test_every_layer_is_active_on_this_host(sandbox: Sandbox) -> None:
+    layers = {layer.id: layer for layer in sandbox.layers()}
+    expected = {"zygote-env", "network", "mount", "pid-namespace", "setsid", "tmpfs",
+                "rlimits", "uid", "no-new-privs", "seccomp", "reaper", "wall-time",
+                "output-cap", "wire"}
+    assert set(layers) == expected
+    inactive = {k: v.en for k, v in layers.items() if not v.active}
+    assert inactive == {}
+    for layer in layers.values():
+        assert layer.en and layer.ko and layer.en != layer.ko
+
+
+def test_zygote_killed_between_evaluations_is_restarted(sandbox: Sandbox) -> None:
+    [old] = sandbox.zygote_pids()
+    os.kill(old, signal.SIGKILL)
+    time.sleep(0.1)
+    ev = sandbox.evaluate(_request(Call("s", "sigmoid", (X,))))
+    assert _ok(ev.outcomes["s"].value)
+    [new] = sandbox.zygote_pids()
+    assert new != old
+
+
+def test_zygote_killed_mid_evaluation_costs_only_the_running_call(sandbox: Sandbox) -> None:
+    [old] = sandbox.zygote_pids()
+    timer = threading.Timer(0.5, os.kill, (old, signal.SIGKILL))
+    timer.start()
+    ev = sandbox.evaluate(_request(Call("a", "slow", (X,), group="a"),
+                                   Call("s", "sigmoid", (X,), group="s"), timeout=5.0))
+    timer.join()
+    assert ev.outcomes["a"].error is not None and ev.outcomes["a"].error.kind == "crashed"
+    assert _ok(ev.outcomes["s"].value)
+    assert sandbox.zygote_pids() != (old,)
+
+
+@pytest.mark.slow
+def test_two_slots_evaluate_concurrently() -> None:
+    with Sandbox(2, config=SandboxConfig(uid_base=62100)) as box:
+        assert len(set(box.slot_uids)) == 2
+        results: list[float] = []
+
+        def work() -> None:
+            t = time.monotonic()
+            ev = box.evaluate(EvalRequest(SOURCE + "\ndef nap(x):\n    time.sleep(0.8)\n"
+                                          "    return x\n", "m.py", "m",
+                                          (Call("n", "nap", (X,)),)))
+            assert np.array_equal(ev.outcomes["n"].value, X)
+            results.append(time.monotonic() - t)
+
+        box.layers()
+        box.evaluate(_request(Call("s", "sigmoid", (X,))))  # both slots may start lazily
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        start = time.monotonic()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert len(results) == 4
+        # four 0.8 s naps on two slots: two rounds, not four
+        assert time.monotonic() - start < 3.0
+
+
+def test_slot_uids_are_claimed_exclusively(sandbox: Sandbox) -> None:
+    config = SandboxConfig(uid_base=sandbox.slot_uids[0], uid_count=2)
+    claim = limits.claim_uid(config)
+    assert claim is not None and claim[0] == sandbox.slot_uids[0] + 1
+    os.close(claim[1])
+
+
+def test_reaper_kills_only_the_slot_uid() -> None:
+    uid = 62900
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.setresgid(uid, uid, uid)
+            os.setresuid(uid, uid, uid)
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    time.sleep(0.2)
+    assert limits.reap_uid(uid)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
+    assert os.getresuid() == (0, 0, 0)  # the reaper's thread gave its uid back
+
+
+def test_seccomp_program_is_well_formed() -> None:
+    prog = limits._seccomp_program()
+    labels = {item[0] for item in prog if isinstance(item[0], str)}
+    targets = {j for item in prog if not isinstance(item[0], str) for j in item[1:3]
+               if isinstance(j, str)}
+    assert targets <= labels
+
+
+def test_doctor_report_in_both_languages(sandbox: Sandbox) -> None:
+    layers, en = run_doctor("en", sandbox)
+    assert len(en.splitlines()) == len(layers) + 4
+    assert "✓ network" in en and "Every layer is active." in en and "NOT ACTIVE" not in en
+    _, ko = run_doctor("ko", sandbox)
+    assert "✓ network" in ko and "모든 계층이 활성입니다." in ko
+    assert "네트워크 차단" in ko
+
+
+def test_doctor_command_starts_its_own_sandbox() -> None:
+    result = CliRunner().invoke(sandbox_cli, ["doctor", "--lang", "en", "--strict", "--json"])
+    assert result.exit_code == 0, result.output
+    import json
+
+    layers = json.loads(result.output)
+    assert {d["id"] for d in layers} >= {"network", "mount", "uid", "seccomp"}
+    assert all(d["active"] for d in layers)
+
+
+@pytest.mark.slow
+def test_doctor_reports_layers_turned_off() -> None:
+    with Sandbox(1, config=SandboxConfig(isolation=False)) as box:
+        layers = {layer.id: layer for layer in box.layers()}
+    assert not layers["network"].active and "isolation=False" in layers["network"].en
+    assert not layers["seccomp"].active and layers["wire"].active
+
+
+def test_default_sandbox_rejects_a_bad_slot_count(monkeypatch: pytest.MonkeyPatch) -> None:
+    import grader.sandbox.executor as executor
+
+    monkeypatch.setattr(executor, "_default", None)
+    monkeypatch.setenv("GRADWELL_SANDBOX_SLOTS", "many")
+    with pytest.raises(SandboxError, match="GRADWELL_SANDBOX_SLOTS"):
+        default_sandbox()
+
+
+def test_output_is_captured_capped_and_separate(sandbox: Sandbox) -> None:
+    source = SOURCE + '''
+import sys
+
+def talk(x):
+    print("to stdout")
+    print("to stderr", file=sys.stderr)
+    sys.stdout.write("z" * 100000)
+    return x
+'''
+    ev = sandbox.evaluate(EvalRequest(source, "m.py", "m", (Call("t", "talk", (X,)),)))
+    assert ev.outcomes["t"].ok
+    assert ev.stdout.startswith("to stdout\nzzz") and "more bytes not kept" in ev.stdout
+    assert ev.stderr == "to stderr\n"
