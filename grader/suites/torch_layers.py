@@ -230,7 +230,7 @@ def _fd_steps(mode: str, x: np.ndarray, g: np.ndarray, coords: Sequence[tuple[in
               column_scale: np.ndarray) -> list[Step]:
     steps: list[Step] = [(mode, x, g)]
     for index in coords:
-        h = 1e-6 * float(column_scale[index[-1]])
+        h = 1e-5 * float(column_scale[index[-1]])
         for sign in (1.0, -1.0):
             xp = x.copy()
             xp[index] += sign * h
