@@ -13,6 +13,12 @@ from hypothesis.extra import numpy as hnp
 
 import reference.normalization as R
 
+# Evaluation mode is a fixed affine map per feature (no mean subtraction of the batch,
+# well-conditioned inputs ~N(0, 1)): a few roundings on each side, so 1e-13 relative
+# (and 1e-15 absolute for sums that cancel to ~0) leaves two decades of margin.
+EVAL_RTOL = 1e-13
+EVAL_ATOL = 1e-15
+
 # Per-feature locations and spreads: offsets up to 1e4 stress the mean subtraction,
 # spread 1e-2 makes ε = 1e-5 matter (σ² = 1e-4), spread 0 is a constant feature.
 LOCS = st.sampled_from([0.0, 1.0, -3.0, 100.0, -1e3, 1e4])
@@ -86,7 +92,7 @@ def test_batchnorm_eval_with_one_sample_and_inputs_untouched() -> None:
     rm, rv = np.array([1.0, 2.0]), np.array([4.0, 9.0])
     x = np.array([[3.0, 2.0]])
     out, rm2, rv2, _ = R.batchnorm_forward(x, np.ones(2), np.zeros(2), rm, rv, training=False)
-    np.testing.assert_allclose(out, [[2 / np.sqrt(4 + 1e-5), 0.0]], rtol=1e-15)
+    np.testing.assert_allclose(out, [[2 / np.sqrt(4 + 1e-5), 0.0]], rtol=EVAL_RTOL)
     assert rm2 is not rm and rv2 is not rv
     assert rm.tolist() == [1.0, 2.0] and rv.tolist() == [4.0, 9.0]
 
@@ -110,9 +116,9 @@ def test_batchnorm_eval_backward_equals_autograd() -> None:
     xt = torch.tensor(x, requires_grad=True)
     bn(xt).backward(torch.tensor(dout))
     assert xt.grad is not None and bn.weight.grad is not None and bn.bias.grad is not None
-    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=1e-14)
-    np.testing.assert_allclose(dgamma, bn.weight.grad.numpy(), rtol=1e-13, atol=1e-15)
-    np.testing.assert_allclose(dbeta, bn.bias.grad.numpy(), rtol=1e-14)
+    np.testing.assert_allclose(dx, xt.grad.numpy(), rtol=EVAL_RTOL, atol=EVAL_ATOL)
+    np.testing.assert_allclose(dgamma, bn.weight.grad.numpy(), rtol=EVAL_RTOL, atol=EVAL_ATOL)
+    np.testing.assert_allclose(dbeta, bn.bias.grad.numpy(), rtol=EVAL_RTOL, atol=EVAL_ATOL)
 
 
 @st.composite
