@@ -616,6 +616,7 @@ class Sandbox:
         for s in self._slots:
             self._free.put(s)
         self._closed = False
+        self._pid = os.getpid()
 
     def __enter__(self) -> Sandbox:
         return self
@@ -634,6 +635,9 @@ class Sandbox:
     def _acquire(self) -> _Slot:
         if self._closed:
             raise SandboxError("the sandbox is closed")
+        if os.getpid() != self._pid:
+            raise SandboxError("a Sandbox cannot be used across fork(); create one in this "
+                               "process (default_sandbox() does)")
         return self._free.get()
 
     def evaluate(self, request: EvalRequest) -> Evaluation:
@@ -664,20 +668,26 @@ class Sandbox:
         ]
 
     def close(self) -> None:
+        """Stop the zygotes (only in the process that started them)."""
         self._closed = True
+        if os.getpid() != self._pid:
+            return  # a forked copy: the zygotes belong to the parent
         for s in self._slots:
             s.release()
 
 
 _default: Sandbox | None = None
+_default_pid = 0
 _default_lock = threading.Lock()
 
 
 def default_sandbox() -> Sandbox:
     """The process-wide sandbox (slots from ``GRADWELL_SANDBOX_SLOTS``, default 2)."""
-    global _default
+    global _default, _default_pid
     with _default_lock:
-        if _default is None:
+        # a pre-forking server (gunicorn, Celery prefork) must not share its parent's
+        # zygotes: a forked process starts its own
+        if _default is None or _default_pid != os.getpid():
             import atexit
 
             raw = os.environ.get("GRADWELL_SANDBOX_SLOTS", "2")
@@ -687,5 +697,6 @@ def default_sandbox() -> Sandbox:
                 raise SandboxError(f"GRADWELL_SANDBOX_SLOTS must be a whole number, "
                                    f"got {raw!r}") from None
             _default = Sandbox(slots)
+            _default_pid = os.getpid()
             atexit.register(_default.close)
         return _default

@@ -227,7 +227,9 @@ def default_hidden_paths() -> tuple[str, ...]:
         paths.append(os.path.dirname(os.path.realpath(url[len("sqlite:///"):])))
     for extra in ("/root", "/home", "/etc/gradwell", os.path.expanduser("~")):
         paths.append(os.path.realpath(extra))
-    return tuple(p for p in dict.fromkeys(paths) if p not in ("/", ""))
+    # a home directory that is a shared scratch place is replaced per child anyway
+    never = ("/", "", "/tmp", "/var/tmp", "/dev/shm", "/usr", "/proc", "/dev", "/etc")
+    return tuple(p for p in dict.fromkeys(paths) if p not in never)
 
 
 def default_keep_paths() -> tuple[str, ...]:

@@ -206,9 +206,22 @@ def _enter_userns() -> bool:
             f.write(f"0 {uid} 1")
         with open("/proc/self/gid_map", "w") as f:
             f.write(f"0 {gid} 1")
-        return True
     except OSError:
         return False
+    # A PID namespace owned by our user namespace, with this process's continuation as
+    # its init: only then may the zygote setns() back to it before each child's
+    # unshare(CLONE_NEWPID). The original process waits and passes the exit status on.
+    try:
+        limits.unshare(limits.CLONE_NEWPID)
+    except OSError:
+        return True
+    pid = os.fork()
+    if pid:
+        signal.signal(signal.SIGTERM, lambda *_: os.kill(pid, signal.SIGKILL))
+        _, status = os.waitpid(pid, 0)
+        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
+    limits.prctl(limits.PR_SET_PDEATHSIG, signal.SIGKILL)
+    return True
 
 
 class Zygote:

@@ -187,3 +187,74 @@ def talk(x):
     assert ev.outcomes["t"].ok
     assert ev.stdout.startswith("to stdout\nzzz") and "more bytes not kept" in ev.stdout
     assert ev.stderr == "to stderr\n"
+
+
+def test_a_forked_copy_neither_uses_nor_stops_the_parents_zygotes(sandbox: Sandbox) -> None:
+    zygotes = sandbox.zygote_pids()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            try:
+                sandbox.evaluate(_request(Call("s", "sigmoid", (X,))))
+            except SandboxError:
+                sandbox.close()  # what an atexit hook in a forked worker would do
+                code = 0
+        finally:
+            os._exit(code)
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    assert sandbox.zygote_pids() == zygotes
+    assert _ok(sandbox.evaluate(_request(Call("s", "sigmoid", (X,)))).outcomes["s"].value)
+
+
+_NOT_ROOT_SCRIPT = r'''
+import json, os
+import numpy as np
+from grader.sandbox import EvalRequest, Sandbox
+from grader.sandbox.plan import Call
+src = """
+import os, socket, time
+def probe(repo):
+    out = {"uid": os.getuid(), "listing": sorted(os.listdir(repo)), "pids": [p for p in os.listdir("/proc") if p.isdigit()]}
+    try:
+        socket.create_connection(("127.0.0.1", 22), timeout=0.3)
+        out["net"] = "reached"
+    except OSError as exc:
+        out["net"] = exc.errno
+    for _ in range(5):
+        if os.fork() == 0:
+            time.sleep(600)
+    return out
+"""
+with Sandbox(1) as box:
+    layers = {l.id: l.active for l in box.layers()}
+    ev = box.evaluate(EvalRequest(src, "m.py", "m", (Call("p", "probe", (REPO,), returns="raw"),)))
+    print(json.dumps({"euid": os.geteuid(), "layers": layers, "value": ev.outcomes["p"].value}))
+'''
+
+
+@pytest.mark.slow
+def test_without_root_a_user_namespace_provides_the_namespaces() -> None:
+    """Not root (uid 1000 of a user namespace): the zygote becomes root of its own user
+    namespace; every layer but the per-slot uid and its reaper is active."""
+    import json
+    import subprocess
+    import sys
+
+    import grader
+
+    repo = os.path.dirname(os.path.dirname(os.path.realpath(grader.__file__)))
+    script = _NOT_ROOT_SCRIPT.replace("REPO", repr(repo))
+    done = subprocess.run(
+        ["unshare", "--user", "--map-user=1000", "--map-group=1000", sys.executable, "-c",
+         script], capture_output=True, text=True, timeout=300, cwd="/tmp",
+        env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": "/tmp"})
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["euid"] == 1000
+    off = sorted(k for k, v in report["layers"].items() if not v)
+    assert off == ["reaper", "uid"]
+    value = report["value"]
+    assert value["listing"] == [".venv"] and value["pids"] == ["1"]
+    assert value["net"] == 101  # ENETUNREACH
