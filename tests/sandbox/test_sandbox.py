@@ -216,7 +216,8 @@ from grader.sandbox.plan import Call
 src = """
 import os, socket, time
 def probe(repo):
-    out = {"uid": os.getuid(), "listing": sorted(os.listdir(repo)), "pids": [p for p in os.listdir("/proc") if p.isdigit()]}
+    out = {"uid": os.getuid(), "listing": sorted(os.listdir(repo)),
+           "pids": [p for p in os.listdir("/proc") if p.isdigit()]}
     try:
         socket.create_connection(("127.0.0.1", 22), timeout=0.3)
         out["net"] = "reached"
