@@ -31,6 +31,7 @@ from web.i18n import t
 from web.models import ROLES, ApiToken, User
 
 __all__ = [
+    "AccountError",
     "bp",
     "create_token",
     "create_user",
@@ -80,17 +81,29 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
+class AccountError(ValueError):
+    """Bad input for a new account: an English one-liner, and a key of :mod:`web.i18n`."""
+
+    def __init__(self, message: str, key: str, **fields: Any) -> None:
+        super().__init__(message)
+        self.key, self.fields = key, fields
+
+
 def create_user(
     email: str, role: str = "student", password: str | None = None, name: str = ""
 ) -> User:
-    """A new account (``ValueError`` with a one-line reason for bad input)."""
+    """A new account (:class:`AccountError` with a one-line reason for bad input)."""
     email = normalise_email(email)
     if not EMAIL.match(email):
-        raise ValueError(f"{email!r} is not an email address")
+        raise AccountError(f"{email!r} is not an email address", "ins.users.bad-email", email=email)
     if role not in ROLES:
-        raise ValueError(f"role {role!r} not supported, use one of {ROLES}")
+        raise AccountError(
+            f"role {role!r} not supported, use one of {ROLES}", "ins.users.bad-role", role=role
+        )
     if find_user(email) is not None:
-        raise ValueError(f"an account for {email} already exists")
+        raise AccountError(
+            f"an account for {email} already exists", "ins.users.exists", email=email
+        )
     user = User(
         email=email,
         role=role,

@@ -87,6 +87,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ex.status.full": ("Full marks", "만점"),
     "ex.none": ("No exercises are published yet.", "아직 공개된 과제가 없습니다."),
     "ex.no-due": ("no deadline", "마감 없음"),
+    "ex.unpublished": ("unpublished", "비공개"),
     # -- exercise page ---------------------------------------------------------------------
     "ex.statement": ("Statement", "문제"),
     "ex.your-code": ("Your solution", "내 풀이"),
@@ -274,6 +275,36 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ins.settings.interval": ("Minimum seconds between attempts", "시도 사이 최소 초"),
     "ins.settings.save": ("Save", "저장"),
     "ins.settings.bad": ("Could not save: {error}", "저장하지 못했습니다: {error}"),
+    "ins.settings.bad-penalty": (
+        "the late penalty must be between 0 and 100",
+        "지각 감점은 0에서 100 사이여야 합니다",
+    ),
+    "ins.settings.bad-attempts": (
+        "the maximum number of attempts must be a whole number ≥ 1",
+        "최대 시도 횟수는 1 이상의 정수여야 합니다",
+    ),
+    "ins.settings.bad-number": (
+        "every number field must hold a number",
+        "숫자 칸에는 숫자를 입력해야 합니다",
+    ),
+    "ins.settings.bad-time": (
+        "a date is not in the form YYYY-MM-DDTHH:MM",
+        "날짜가 YYYY-MM-DDTHH:MM 형식이 아닙니다",
+    ),
+    "ins.settings.bad-policy": (
+        "the score policy must be best or latest",
+        "점수 정책은 최고점 또는 최신이어야 합니다",
+    ),
+    "ins.users.bad-email": (
+        "{email} is not an email address.",
+        "{email}은(는) 이메일 주소가 아닙니다.",
+    ),
+    "ins.users.exists": ("An account for {email} already exists.", "{email} 계정이 이미 있습니다."),
+    "ins.users.bad-role": ("Unknown role {role}.", "알 수 없는 역할 {role}입니다."),
+    "ins.users.bad-csv": (
+        "The roster is not UTF-8 CSV text.",
+        "명단이 UTF-8 CSV 텍스트가 아닙니다.",
+    ),
     "ins.student-col": ("Student", "학생"),
     "ins.when": ("When", "시각"),
     "ins.users.add": ("Add an account", "계정 추가"),

@@ -14,7 +14,7 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from web import catalog, grading, plots
-from web.auth import create_user, instructor_required
+from web.auth import AccountError, create_user, instructor_required
 from web.db import db
 from web.i18n import current_lang, t
 from web.models import ExerciseSetting, QuizAttempt, Submission, TestRow, User
@@ -126,11 +126,15 @@ def statistics(ex: Any, lang: str) -> dict[str, Any]:
     failed: Counter[str] = Counter()
     tags: Counter[str] = Counter()
     if ids:
+        per_submission: dict[int, set[str]] = {}
         for row in db.session.scalars(select(TestRow).where(TestRow.submission_id.in_(ids))):
             if row.status != "passed":
                 failed[row.name] += 1
-            for tag in filter(None, row.tags.split(",")):
-                tags[tag] += 1
+            per_submission.setdefault(row.submission_id, set()).update(
+                filter(None, row.tags.split(","))
+            )
+        for found in per_submission.values():  # a misconception counts once per submission
+            tags.update(found)
     titles = {m.id: m.info.title.get(lang) for m in getattr(ex, "misconceptions", ())}
     hist: Markup = Markup("")
     if best and ex.max_score:
@@ -143,7 +147,8 @@ def statistics(ex: Any, lang: str) -> dict[str, Any]:
             {
                 "kind": "bars",
                 "title": t("ins.stats.distribution", lang),
-                "categories": [f"{edges[i]:g}–{edges[i + 1]:g}" for i in range(nbins)],
+                # each bar is labelled with the lower end of its range (short: no overlap)
+                "categories": [f"{edges[i]:.3g}" for i in range(nbins)],
                 "series": [{"label": t("ins.stats.count", lang), "y": counts}],
                 "x_label": t("sub.score", lang),
             },
@@ -191,26 +196,32 @@ def save_settings(exercise_id: str) -> Any:
     ex = _exercise(exercise_id)
     row = db.session.get(ExerciseSetting, ex.id) or ExerciseSetting(exercise_id=ex.id)
     f = request.form
+    problem = "ins.settings.bad-number"
     try:
         row.published = f.get("published") == "on"
+        problem = "ins.settings.bad-time"
         row.opens_at = _parse_time(f.get("opens_at", ""))
         row.due_at = _parse_time(f.get("due_at", ""))
         row.late_until = _parse_time(f.get("late_until", ""))
+        problem = "ins.settings.bad-penalty"
         penalty = float(f.get("late_penalty") or 0)
         if not 0 <= penalty <= 100:
-            raise ValueError("late penalty must be between 0 and 100")
+            raise ValueError(problem)
         row.late_penalty = penalty / 100
+        problem = "ins.settings.bad-attempts"
         row.max_attempts = int(f["max_attempts"]) if f.get("max_attempts", "").strip() else None
         if row.max_attempts is not None and row.max_attempts < 1:
-            raise ValueError("maximum attempts must be at least 1")
+            raise ValueError(problem)
+        problem = "ins.settings.bad-number"
         row.min_interval_seconds = max(0, int(f.get("min_interval_seconds") or 0))
+        problem = "ins.settings.bad-policy"
         policy = f.get("score_policy", "best")
         if policy not in ("best", "latest"):
-            raise ValueError("score policy must be best or latest")
+            raise ValueError(problem)
         row.score_policy = policy
-    except ValueError as exc:
+    except ValueError:
         db.session.rollback()
-        flash(t("ins.settings.bad", error=str(exc)), "error")
+        flash(t("ins.settings.bad", error=t(problem)), "error")
         return redirect(url_for("instructor.exercise", exercise_id=ex.id))
     db.session.add(row)
     db.session.commit()
@@ -264,9 +275,12 @@ def users() -> Any:
                     request.form.get("name", ""),
                 )
                 created = 1
-        except (ValueError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError:
             db.session.rollback()
-            flash(str(exc), "error")
+            flash(t("ins.users.bad-csv"), "error")
+        except AccountError as exc:
+            db.session.rollback()
+            flash(t(exc.key, **exc.fields), "error")
         else:
             flash(t("ins.users.imported", n=created), "success")
         return redirect(url_for("instructor.users"))

@@ -15,7 +15,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from webfakes import FakeGrader, FakeQuiz, make_exercises
+from webfakes import Auth, FakeGrader, FakeQuiz, make_exercises, reset_pg
 
 PG_ADMIN_URL = os.environ.get(
     "GRADWELL_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -44,20 +44,12 @@ def pg_database() -> Iterator[str]:
     admin.dispose()
 
 
-def _reset_pg(url: str) -> None:
-    eng = create_engine(url)
-    with eng.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    eng.dispose()
-
-
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.sqlite'}"
     url: str = request.getfixturevalue("pg_database")
-    _reset_pg(url)
+    reset_pg(url)
     return url
 
 
@@ -117,39 +109,6 @@ def client(app: Flask) -> FlaskClient:
 @pytest.fixture
 def runner(app: Flask) -> Any:
     return app.test_cli_runner()
-
-
-class Auth:
-    """Creates accounts and logs the test client in as one of them."""
-
-    def __init__(self, app: Flask, client: FlaskClient) -> None:
-        self.app, self.client = app, client
-
-    def user(self, email: str, role: str = "student", password: str = "password123") -> Any:
-        from web.auth import create_user
-
-        with self.app.app_context():
-            return create_user(email, role, password)
-
-    def login(self, email: str = "student@example.com", password: str = "password123") -> Any:
-        return self.client.post("/auth/login", data={"email": email, "password": password})
-
-    def as_student(self, email: str = "student@example.com") -> Any:
-        user = self.user(email)
-        self.login(email)
-        return user
-
-    def as_instructor(self, email: str = "prof@example.com") -> Any:
-        user = self.user(email, "instructor")
-        self.login(email)
-        return user
-
-    def token(self, email: str, role: str = "student") -> str:
-        from web.auth import create_token
-
-        user = self.user(email, role)
-        with self.app.app_context():
-            return create_token(user)
 
 
 @pytest.fixture

@@ -26,9 +26,9 @@ def bearer(token: str) -> dict[str, str]:
 
 @pytest.fixture
 def pg_url(pg_database: str) -> str:
-    from conftest import _reset_pg
+    from webfakes import reset_pg
 
-    _reset_pg(pg_database)
+    reset_pg(pg_database)
     return pg_database
 
 

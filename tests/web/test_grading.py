@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
-from webfakes import CORRECT, NAIVE
+from webfakes import CORRECT, NAIVE, Auth
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -32,8 +32,6 @@ def test_embedded_pool_goes_queued_running_done(
 ) -> None:
     app = make_app(database_url, GRADING_MODE="embedded")
     client = app.test_client()
-    from conftest import Auth
-
     token = Auth(app, client).token("s@example.com")
     grader.gate = threading.Event()  # hold the grader so the intermediate states are visible
     sid = client.post(

@@ -171,4 +171,4 @@ def test_instructor_saves_settings_through_the_form(app: Any, client: Any, auth:
     r = client.post(
         "/instructor/exercises/demo/settings", data={"late_penalty": "150"}, follow_redirects=True
     )
-    assert "Could not save: late penalty must be between 0 and 100" in r.get_data(as_text=True)
+    assert "Could not save: the late penalty must be between 0 and 100" in r.get_data(as_text=True)

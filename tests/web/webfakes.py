@@ -238,3 +238,47 @@ class FakeQuiz:
             for q, ok in marks.items()
         )
         return Result("quiz_demo", tests, 0.0)
+
+
+def reset_pg(url: str) -> None:
+    """Drop and recreate the public schema: a fresh, empty PostgreSQL database."""
+    from sqlalchemy import create_engine, text
+
+    eng = create_engine(url)
+    with eng.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    eng.dispose()
+
+
+class Auth:
+    """Creates accounts and logs the test client in as one of them."""
+
+    def __init__(self, app: Any, client: Any) -> None:
+        self.app, self.client = app, client
+
+    def user(self, email: str, role: str = "student", password: str = "password123") -> Any:
+        from web.auth import create_user
+
+        with self.app.app_context():
+            return create_user(email, role, password)
+
+    def login(self, email: str = "student@example.com", password: str = "password123") -> Any:
+        return self.client.post("/auth/login", data={"email": email, "password": password})
+
+    def as_student(self, email: str = "student@example.com") -> Any:
+        user = self.user(email)
+        self.login(email)
+        return user
+
+    def as_instructor(self, email: str = "prof@example.com") -> Any:
+        user = self.user(email, "instructor")
+        self.login(email)
+        return user
+
+    def token(self, email: str, role: str = "student") -> str:
+        from web.auth import create_token
+
+        user = self.user(email, role)
+        with self.app.app_context():
+            return create_token(user)

@@ -86,6 +86,9 @@ def test_student_journey(server: Any, browser: Any, shoot: Any) -> None:
     assert "채점 완료" in page.locator("#status-pill").inner_text()
     shoot(page, "05-results-korean")
 
+    # the results arrived by polling the JSON API, without a reload
+    assert any(re.search(r"/api/v1/submissions/\d+$", r) for r in requests)
+    assert any(re.search(r"/submissions/\d+/results$", r) for r in requests)
     # nothing was fetched from anywhere but this server, and no script failed
     assert all(r.startswith(url) or r.startswith("data:") for r in requests), requests
     assert errors == []
