@@ -259,3 +259,11 @@ def test_without_root_a_user_namespace_provides_the_namespaces() -> None:
     value = report["value"]
     assert value["listing"] == [".venv"] and value["pids"] == ["1"]
     assert value["net"] == 101  # ENETUNREACH
+
+
+def test_a_plan_without_calls_still_reports_load_failures(sandbox: Sandbox) -> None:
+    ev = sandbox.evaluate(EvalRequest("def f(:\n", "m.py", "m", ()))
+    assert ev.load_failure is not None and ev.load_failure.type == "SyntaxError"
+    assert ev.load_failure.lineno == 1 and ev.children == 1
+    ok = sandbox.evaluate(EvalRequest("x = 1\n", "m.py", "m", ()))
+    assert ok.load_failure is None and ok.outcomes == {}
