@@ -161,7 +161,10 @@ class _Slot:
         for item in self.layers:
             if not item.active:
                 log.warning("sandbox layer %s is NOT active: %s", item.id, item.en)
-        log.info("sandbox slot %d ready (zygote pid %d)", self.index, msg["pid"])
+        log.info("sandbox slot %d ready (zygote pid %d); layers active: %s; not active: %s",
+                 self.index, msg["pid"],
+                 ", ".join(x.id for x in self.layers if x.active) or "none",
+                 ", ".join(x.id for x in self.layers if not x.active) or "none")
 
     def stop(self) -> None:
         if self.ctl is not None:
@@ -202,8 +205,9 @@ class _Slot:
 
     def _recv(self, timeout: float) -> tuple[dict[str, Any] | None, list[int]]:
         assert self.ctl is not None
-        ready, _, _ = select.select([self.ctl], [], [], timeout)
-        if not ready:
+        poller = select.poll()  # not select(): a busy server's fds can exceed FD_SETSIZE
+        poller.register(self.ctl.fileno(), select.POLLIN)
+        if not poller.poll(timeout * 1000):
             return None, []
         try:
             data, fds, _flags, _addr = socket.recv_fds(self.ctl, 1 << 20, 4)
