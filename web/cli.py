@@ -33,15 +33,20 @@ def _app(**overrides: Any) -> Flask:
 )
 def serve(host: str, port: int, threads: int | None) -> None:
     """Run the web service (embedded SQLite and in-process graders unless configured)."""
-    from werkzeug.serving import run_simple
-
     app = _app(**({"GRADING_THREADS": threads} if threads else {}))
     mode = app.config["GRADING_MODE"]
     click.echo(
         f"gradwell: database {_safe_url(app.config['DATABASE_URL'])}, grading {mode}", err=True
     )
     click.echo(f"gradwell: serving on http://{host}:{port}/", err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False)
+    try:
+        from waitress import serve as waitress_serve
+    except ImportError:  # a production server when installed, Werkzeug's otherwise
+        from werkzeug.serving import run_simple
+
+        run_simple(host, port, app, threaded=True, use_reloader=False)
+        return
+    waitress_serve(app, host=host, port=port, threads=8, ident="gradwell")
 
 
 def _safe_url(url: str) -> str:

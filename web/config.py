@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "RECOVER_ON_START": True,
     # A claim older than this is taken to belong to a dead grader and is graded again.
     "GRADING_STALE_SECONDS": 300,
+    # How often a Celery worker looks for submissions that no grader has (broker outage).
+    "SWEEP_SECONDS": 60,
     "MAX_SOURCE_BYTES": 200_000,
     "MAX_CONTENT_LENGTH": 1_000_000,
     "LOGIN_RATE": (10, 300),
@@ -48,6 +50,8 @@ def load_config(instance_path: Path, test_config: dict[str, Any] | None) -> dict
         cfg["SESSION_COOKIE_SECURE"] = True
     if env.get("GRADWELL_GRADING_STALE_SECONDS"):
         cfg["GRADING_STALE_SECONDS"] = int(env["GRADWELL_GRADING_STALE_SECONDS"])
+    if env.get("GRADWELL_SWEEP_SECONDS"):
+        cfg["SWEEP_SECONDS"] = float(env["GRADWELL_SWEEP_SECONDS"])
     if env.get("GRADWELL_SECRET_KEY"):
         cfg["SECRET_KEY"] = env["GRADWELL_SECRET_KEY"]
     if test_config:

@@ -53,20 +53,44 @@ def create_submission(
     return sub
 
 
-def dispatch(app: Flask, ids: list[int]) -> None:
+def dispatch(app: Flask, ids: list[int]) -> list[int]:
+    """Hand ``ids`` to a grader; returns those handed over.
+
+    A broker that cannot be reached is logged, not raised: the submission is already
+    committed as ``queued``, and a worker's sweep dispatches it again later.
+    """
     mode = app.config["GRADING_MODE"]
     if mode == "sync":
         for sid in ids:
             run_grading(app, sid)
-    elif mode == "celery":
+        return ids
+    sent: list[int] = []
+    if mode == "celery":
         from web.tasks import grade_submission
 
         for sid in ids:
-            grade_submission.delay(sid)
+            try:
+                grade_submission.apply_async(
+                    (sid,),
+                    retry=True,
+                    retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.2},
+                )
+            except Exception as exc:  # broker down: the sweep will find it
+                log.warning("could not dispatch submission %s (%s); it stays queued", sid, exc)
+                continue
+            sent.append(sid)
     else:
         pool = _pool(app)
         for sid in ids:
             pool.submit(_run_logged, app, sid)
+            sent.append(sid)
+    if sent:
+        # A connection of its own: the caller's session and objects stay as they are.
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(Submission).where(Submission.id.in_(sent)).values(dispatched_at=utcnow())
+            )
+    return sent
 
 
 _pools: dict[int, ThreadPoolExecutor] = {}

@@ -116,6 +116,8 @@ class Submission(Base):
     result_json: Mapped[str | None] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
     dispatch_count: Mapped[int] = mapped_column(Integer, default=0)
+    # When it was last handed to a grader (None: never, e.g. the broker was down).
+    dispatched_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="submissions")
     tests: Mapped[list[TestRow]] = relationship(

@@ -4,7 +4,9 @@ The task carries only the submission id; the worker reads the source from the
 database and writes the result back (``web.grading.run_grading``). ``acks_late`` and
 ``reject_on_worker_lost`` put a task back in the queue when its worker dies mid-way;
 when a worker starts, it dispatches again whatever is still queued, and whatever has
-been ``running`` longer than ``GRADING_STALE_SECONDS`` (its grader died).
+been ``running`` longer than ``GRADING_STALE_SECONDS`` (its grader died); then it sweeps
+every ``SWEEP_SECONDS`` for submissions that no grader holds (e.g. the broker was down
+when they were submitted).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
+import threading
 from typing import Any
 
 from celery import Celery, signals
@@ -40,7 +43,15 @@ _app: Flask | None = None
 
 
 def configure(broker_url: str) -> None:
+    """Point the Celery app at ``broker_url``, dropping connections to any earlier broker."""
+    if celery.conf.broker_url == broker_url:
+        return
     celery.conf.broker_url = broker_url
+    # Pools are built lazily from the URL of their first use (tests switch brokers).
+    if celery._pool is not None:
+        celery._pool.force_close_all()
+        celery._pool = None
+    celery.amqp._producer_pool = None
 
 
 def worker_app() -> Flask:
@@ -79,28 +90,64 @@ def _fresh_connections(**_kwargs: Any) -> None:
         db.engine.dispose(close=False)
 
 
-@signals.worker_ready.connect
-def _recover_on_ready(**_kwargs: Any) -> None:
+def orphans(app: Flask, *, at_start: bool) -> list[int]:
+    """Submissions no grader holds: queued but never (or long ago) dispatched, and
+    running past the stale time. At start-up every queued one counts."""
     from web.db import db, utcnow
     from web.models import Submission
 
-    app = worker_app()
     with app.app_context():
         stale = utcnow() - dt.timedelta(seconds=int(app.config["GRADING_STALE_SECONDS"]))
+        queued = Submission.status == "queued"
+        if not at_start:
+            queued = queued & or_(
+                Submission.dispatched_at.is_(None), Submission.dispatched_at < stale
+            )
         ids = list(
             db.session.scalars(
                 select(Submission.id)
                 .where(
-                    or_(
-                        Submission.status == "queued",
-                        (Submission.status == "running") & (Submission.started_at < stale),
-                    )
+                    or_(queued, (Submission.status == "running") & (Submission.started_at < stale))
                 )
                 .order_by(Submission.id)
             )
         )
         db.session.remove()
-    for sid in ids:  # a duplicate of a message still in the queue is harmless: claims are atomic
-        grade_submission.delay(sid)
-    if ids:
-        log.info("worker start: re-dispatched %d submission(s)", len(ids))
+    return ids
+
+
+def sweep(app: Flask, *, at_start: bool = False) -> list[int]:
+    """Dispatch the orphans again (a duplicate message is harmless: claims are atomic)."""
+    from web.grading import dispatch
+
+    ids = orphans(app, at_start=at_start)
+    sent = dispatch(app, ids) if ids else []
+    if sent:
+        log.info("re-dispatched %d submission(s) no grader held", len(sent))
+    return sent
+
+
+def _sweep_forever(app: Flask, stop: threading.Event) -> None:
+    interval = float(app.config["SWEEP_SECONDS"])
+    while not stop.wait(interval):
+        try:
+            sweep(app)
+        except Exception:  # the database or the broker is down: try again next time
+            log.exception("sweep failed")
+
+
+_stop = threading.Event()
+
+
+@signals.worker_ready.connect
+def _recover_on_ready(**_kwargs: Any) -> None:
+    app = worker_app()
+    sweep(app, at_start=True)
+    threading.Thread(
+        target=_sweep_forever, args=(app, _stop), daemon=True, name="gradwell-sweep"
+    ).start()
+
+
+@signals.worker_shutdown.connect
+def _stop_sweeping(**_kwargs: Any) -> None:
+    _stop.set()

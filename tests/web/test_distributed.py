@@ -185,3 +185,37 @@ def test_a_worker_killed_mid_grading_loses_nothing(web_app: Any, workers: Worker
     body = wait_for(client, token, sid, {"done", "error"}, 180)
     assert body["status"] == "done"
     assert body["max_score"] == ex.max_score
+
+
+def test_submissions_made_while_the_broker_was_down_are_swept_up(
+    pg_url: str, broker: str, workers: Workers
+) -> None:
+    """The web service could not reach the broker; a running worker's sweep grades them."""
+    from grader.exercise import get
+    from web import create_app
+    from web.db import db
+
+    ex = get("activations")
+    workers.env["GRADWELL_SWEEP_SECONDS"] = "1"
+    workers.start()
+    cut_off = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": pg_url,
+            "SECRET_KEY": "test",
+            "BROKER_URL": "redis://127.0.0.1:1/0",
+        }
+    )
+    try:
+        token = _token(cut_off)
+        client = cut_off.test_client()
+        r = client.post(
+            "/api/v1/exercises/activations/submissions",
+            json={"source": ex.reference_source()},
+            headers=bearer(token),
+        )
+        assert r.status_code == 202
+        body = wait_for(client, token, r.get_json()["id"], {"done", "error"}, 120)
+        assert (body["status"], body["score"]) == ("done", ex.max_score)
+    finally:
+        db.dispose()

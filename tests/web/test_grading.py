@@ -136,3 +136,25 @@ def test_result_is_written_in_one_transaction(app: Any, monkeypatch: pytest.Monk
         sub = db.session.get(Submission, sid)
         assert (sub.status, sub.score, sub.result_json) == ("queued", None, None)
         assert db.session.scalars(select(TestRow)).all() == []
+
+
+def test_unreachable_broker_keeps_the_submission_queued(make_app: Any, database_url: str) -> None:
+    """The submission is committed first; a broker outage only delays its grading."""
+    from web.db import db
+    from web.models import Submission
+
+    app = make_app(database_url, GRADING_MODE="celery", BROKER_URL="redis://127.0.0.1:1/0")
+    client = app.test_client()
+    token = Auth(app, client).token("s@example.com")
+    started = time.monotonic()
+    r = client.post(
+        "/api/v1/exercises/demo/submissions", json={"source": CORRECT}, headers=bearer(token)
+    )
+    assert time.monotonic() - started < 10
+    assert (r.status_code, r.get_json()["status"]) == (202, "queued")
+    with app.app_context():
+        sub = db.session.get(Submission, r.get_json()["id"])
+        assert (sub.status, sub.dispatched_at) == ("queued", None)
+    from web.tasks import orphans
+
+    assert orphans(app, at_start=False) == [sub.id]  # what a worker's sweep will dispatch

@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from web.db import UTCDateTime  # noqa: F401
+import web.db  # noqa: F401  (custom column types render as web.db.X)
 ${imports if imports else ""}
 revision = ${repr(up_revision)}
 down_revision = ${repr(down_revision)}
