@@ -94,15 +94,41 @@ def test_two_slots_evaluate_concurrently() -> None:
 
         box.layers()
         box.evaluate(_request(Call("s", "sigmoid", (X,))))  # both slots may start lazily
+
+        def bomb() -> None:  # a fork flood and a spin next door change nothing
+            source = SOURCE + (
+                "\nimport os\n\ndef flood(x):\n    while True:\n        try:\n"
+                "            if os.fork() == 0:\n                time.sleep(600)\n"
+                "        except OSError:\n            while True:\n                pass\n")
+            ev = box.evaluate(EvalRequest(source, "m.py", "m", (Call("f", "flood", (X,)),),
+                                          call_timeout=1.5))
+            assert ev.outcomes["f"].error is not None
+            assert ev.outcomes["f"].error.kind == "timeout"
+
         threads = [threading.Thread(target=work) for _ in range(4)]
+        threads.append(threading.Thread(target=bomb))
         start = time.monotonic()
         for t in threads:
             t.start()
         for t in threads:
             t.join()
         assert len(results) == 4
-        # four 0.8 s naps on two slots: two rounds, not four
-        assert time.monotonic() - start < 3.0
+        # four 0.8 s naps and a 1.5 s bomb on two slots: about three rounds, not five
+        assert time.monotonic() - start < 4.5
+        assert _leftovers_of(box.slot_uids) == []
+
+
+def _leftovers_of(uids: tuple[int, ...]) -> list[str]:
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                uid_line = next(line for line in f if line.startswith("Uid:"))
+        except (OSError, StopIteration):
+            continue
+        if int(uid_line.split()[1]) in uids:
+            found.append(pid)
+    return found
 
 
 def test_slot_uids_are_claimed_exclusively(sandbox: Sandbox) -> None:
