@@ -232,6 +232,9 @@ def login() -> Any:
         user = find_user(email)
         if verify_password(user, request.form.get("password", "")):
             assert user is not None
+            if user.password_hash and _hasher().check_needs_rehash(user.password_hash):
+                user.password_hash = hash_password(request.form.get("password", ""))
+                db.session.commit()  # stronger parameters since it was set
             _log_in(user)
             flash(t("auth.welcome", name=user.display_name), "success")
             return redirect(_safe_next(request.args.get("next")))

@@ -29,6 +29,8 @@ DEFAULTS: dict[str, Any] = {
     "GRADE_FUNCTION": None,
     "EXERCISE_LOADER": None,
     "QUIZ_BACKEND": None,
+    # Behind one reverse proxy: trust its X-Forwarded-For/-Proto (rate limits by client).
+    "PROXY_FIX": False,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
@@ -46,6 +48,8 @@ def load_config(instance_path: Path, test_config: dict[str, Any] | None) -> dict
     )
     if env.get("GRADWELL_BROKER_URL"):
         cfg["BROKER_URL"] = env["GRADWELL_BROKER_URL"]
+    if env.get("GRADWELL_PROXY_FIX", "").lower() in ("1", "true", "yes"):
+        cfg["PROXY_FIX"] = True
     if env.get("GRADWELL_SECURE_COOKIES", "").lower() in ("1", "true", "yes"):
         cfg["SESSION_COOKIE_SECURE"] = True
     if env.get("GRADWELL_GRADING_STALE_SECONDS"):

@@ -151,3 +151,18 @@ def test_tokens_page_shows_a_token_once(app: Any, client: Any, auth: Any) -> Non
         == 200
     )
     assert token not in client.get("/auth/tokens").get_data(as_text=True)
+
+
+def test_weak_hash_is_upgraded_at_log_in(app: Any, client: Any, auth: Any) -> None:
+    from argon2 import PasswordHasher
+
+    from web.db import db
+    from web.models import User
+
+    auth.user("s@example.com")  # hashed with the fast test parameters
+    app.config["ARGON2_PARAMS"] = {"time_cost": 2, "memory_cost": 2048, "parallelism": 1}
+    assert auth.login("s@example.com").status_code == 302
+    with app.app_context():
+        stored = db.session.scalar(select(User.password_hash))
+    assert "m=2048,t=2" in stored
+    assert PasswordHasher().verify(stored, "password123")
