@@ -120,8 +120,9 @@ def take(exercise_id: str) -> Any:
             )
             db.session.add(attempt)
             db.session.commit()
-            view = result_view(payload, lang)
-            view["attempt"] = attempt
+            shown = result_view(payload, lang) or {}
+            shown["attempt"] = attempt
+            view = shown
     attempts = db.session.scalars(
         select(QuizAttempt)
         .where(QuizAttempt.user_id == user.id, QuizAttempt.exercise_id == ex.id)

@@ -25,9 +25,8 @@ def _score(value: float | None) -> str:
 
 
 def _lang_url(lang: str) -> str:
-    args = request.args.to_dict()
-    args["lang"] = lang
-    return url_for(request.endpoint or "exercises.index", **(request.view_args or {}), **args)
+    values: dict[str, Any] = {**(request.view_args or {}), **request.args.to_dict(), "lang": lang}
+    return url_for(request.endpoint or "exercises.index", **values)
 
 
 def init_app(app: Flask) -> None:
