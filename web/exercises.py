@@ -87,7 +87,8 @@ def render_exercise(ex: Any, source: str | None = None, status: int = 200) -> An
     return render_template(
         "exercises/show.html",
         ex=ex,
-        source=ex.starter if source is None else source,
+        # the last attempt to build on, or the starter before the first one
+        source=source if source is not None else (history[0].source if history else ex.starter),
         history=history,
         settings=settings_for(ex.id),
         used=attempts_used(user, ex.id, ex.kind),

@@ -150,3 +150,12 @@ def test_quiz_numbers_are_per_student_and_graded_at_once(client: Any, auth: Any)
     assert '<span class="big" id="score">2</span>' in page
     assert "Layer norm normalises each sample on its own." in page  # the explanation
     assert client.get("/exercises/quiz_demo").location == "/quizzes/quiz_demo"
+
+
+def test_editor_starts_from_the_last_attempt(client: Any, auth: Any) -> None:
+    auth.as_student()
+    client.post("/exercises/demo/submit", data={"source": WRONG})
+    page = client.get("/exercises/demo").get_data(as_text=True)
+    editor = page[page.index('id="source"') : page.index("</textarea>")]
+    assert "np.tanh" in editor and "NotImplementedError" not in editor
+    assert "NotImplementedError" in page[page.index('<template id="starter">') :]  # for "reset"
