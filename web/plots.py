@@ -128,9 +128,9 @@ def _legend(labels: Sequence[str]) -> list[str]:
         color = COLORS[i % len(COLORS)]
         dash = DASHES[i % len(DASHES)]
         out.append(
-            f'<line x1="{x}" x2="{x + 18}" y1="{MT + 12}" y2="{MT + 12}" stroke="{color}" '
+            f'<line x1="{x}" x2="{x + 18}" y1="{MT - 12}" y2="{MT - 12}" stroke="{color}" '
             f'stroke-width="2.5" stroke-dasharray="{dash}"/>'
-            f'<text x="{x + 22}" y="{MT + 16}" class="pl">{escape(label)}</text>'
+            f'<text x="{x + 22}" y="{MT - 8}" class="pl">{escape(label)}</text>'
         )
         x += 30 + 7 * len(label)
     return out
@@ -207,7 +207,7 @@ def _histogram(plot: dict[str, Any], lang: str) -> Markup:
         ]
         body.append(
             f'<polyline points="{" ".join(pts)}" fill="none" stroke="{COLORS[1]}" '
-            f'stroke-width="2.5"/>'
+            f'stroke-width="2.5" stroke-dasharray="{DASHES[1]}"/>'
         )
     labels = plot.get("labels") or {}
     body += _legend(
