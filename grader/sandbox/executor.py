@@ -279,6 +279,10 @@ class _Evaluator:
     def run(self) -> Evaluation:
         req = self.request
         start = time.monotonic()
+        if len(req.source) > wire.DEFAULT_LIMITS.text:
+            failure = LoadFailure("SourceTooLarge", f"the source is longer than "
+                                  f"{wire.DEFAULT_LIMITS.text} characters")
+            return Evaluation(failure, {}, "", "", 0.0, 0)
         deadline = start + req.budget
         by_id = {c.id: c for c in req.calls}
         outcomes: dict[str, Outcome] = {}

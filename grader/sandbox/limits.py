@@ -48,6 +48,7 @@ that child (it is never run with less containment than reported).
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import errno
 import os
@@ -450,6 +451,9 @@ def enter_child(spec: ChildSpec) -> str:
             with _Step("pid-namespace"):
                 mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
     with _Step("rlimits"):
+        # if the host runs out of memory after all, the child is the one to go
+        with contextlib.suppress(OSError), open("/proc/self/oom_score_adj", "w") as f:
+            f.write("1000")
         resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         # soft: SIGXCPU; hard one second later: SIGKILL (for a child that ignores it)
         resource.setrlimit(resource.RLIMIT_CPU, (spec.cpu_seconds, spec.cpu_seconds + 1))

@@ -122,8 +122,9 @@ DEFAULT_LIMITS = Limits()
 
 
 def _frame(header: Mapping[str, Any], blobs: Sequence[bytes]) -> bytes:
-    head = json.dumps(header, ensure_ascii=False, separators=(",", ":"),
-                      allow_nan=False).encode("utf-8")
+    # ASCII JSON: a lone surrogate (which UTF-8 cannot encode) travels as an escape
+    head = json.dumps(header, ensure_ascii=True, separators=(",", ":"),
+                      allow_nan=False).encode("ascii")
     body = b"".join(blobs)
     return _PREFIX.pack(MAGIC, len(head), len(body)) + head + body
 
@@ -297,6 +298,11 @@ class _Decoder:
             raise WireError("expected a string")
         if len(s) > self.limits.text:
             raise WireError(f"a string longer than {self.limits.text} characters")
+        if not self.plan:
+            try:
+                s.encode("utf-8")
+            except UnicodeEncodeError:  # lone surrogates: never hand them to a renderer
+                s = s.encode("utf-8", "replace").decode("utf-8")
         return s
 
     def float(self, rest: list[Any]) -> float:

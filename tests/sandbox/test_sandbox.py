@@ -293,3 +293,19 @@ def test_a_plan_without_calls_still_reports_load_failures(sandbox: Sandbox) -> N
     assert ev.load_failure.lineno == 1 and ev.children == 1
     ok = sandbox.evaluate(EvalRequest("x = 1\n", "m.py", "m", ()))
     assert ok.load_failure is None and ok.outcomes == {}
+
+
+def test_odd_sources_and_strings_never_raise(sandbox: Sandbox) -> None:
+    source = (SOURCE + '\nNOTE = chr(0xD800) + " lone surrogate, 한국어"\n'
+              "\ndef s():\n    return NOTE\n")
+    ev = sandbox.evaluate(EvalRequest(source, "m.py", "m", (Call("s", "s", returns="raw"),)))
+    assert ev.load_failure is None
+    value = ev.outcomes["s"].value
+    assert isinstance(value, str) and value.endswith(" lone surrogate, 한국어")
+    value.encode("utf-8")  # renderable
+    bad = sandbox.evaluate(EvalRequest(SOURCE + "# \ud800\n", "m.py", "m", ()))
+    assert bad.load_failure is not None and bad.load_failure.type == "UnicodeEncodeError"
+    big = sandbox.evaluate(EvalRequest("x = 1\n" * 1_000_000, "m.py", "m", ()))
+    assert big.load_failure is not None and big.load_failure.type == "SourceTooLarge"
+    nul = sandbox.evaluate(EvalRequest("x = 1\0\n", "m.py", "m", ()))
+    assert nul.load_failure is not None
