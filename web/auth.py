@@ -143,12 +143,18 @@ def current_user() -> User | None:
     return g.user  # type: ignore[no-any-return]
 
 
+def _here() -> str:
+    return request.full_path.rstrip("?")
+
+
 def login_required(view: F) -> F:
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if current_user() is None:
+            if request.path == "/":  # the front door: no scolding, no ?next
+                return redirect(url_for("auth.login"))
             flash(t("auth.login-required"), "info")
-            return redirect(url_for("auth.login", next=request.full_path))
+            return redirect(url_for("auth.login", next=_here()))
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
@@ -159,7 +165,7 @@ def instructor_required(view: F) -> F:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         user = current_user()
         if user is None:
-            return redirect(url_for("auth.login", next=request.full_path))
+            return redirect(url_for("auth.login", next=_here()))
         if not user.is_instructor:
             abort(403)
         return view(*args, **kwargs)

@@ -166,3 +166,8 @@ def test_weak_hash_is_upgraded_at_log_in(app: Any, client: Any, auth: Any) -> No
         stored = db.session.scalar(select(User.password_hash))
     assert "m=2048,t=2" in stored
     assert PasswordHasher().verify(stored, "password123")
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client: Any) -> None:
+    assert client.get("/").location == "/auth/login"
+    assert client.get("/exercises/demo").location == "/auth/login?next=/exercises/demo"
