@@ -112,18 +112,20 @@ def statistics(ex: Any, lang: str) -> dict[str, Any]:
             select(Submission).where(Submission.exercise_id == ex.id, Submission.status == "done")
         )
     )
+    failed: Counter[str] = Counter()
     if ex.kind == "quiz":
-        scored = [
-            (q.user_id, q.score)
-            for q in db.session.scalars(select(QuizAttempt).where(QuizAttempt.exercise_id == ex.id))
-        ]
+        attempts = list(
+            db.session.scalars(select(QuizAttempt).where(QuizAttempt.exercise_id == ex.id))
+        )
+        scored = [(q.user_id, q.score) for q in attempts]
+        for q in attempts:  # which questions students get wrong
+            failed.update(t["name"] for t in q.result.get("tests", []) if t["status"] != "passed")
     else:
         scored = [(s.user_id, s.score) for s in subs if s.score is not None]
     best: dict[int, float] = {}
     for uid, score in scored:
         best[uid] = max(best.get(uid, 0.0), float(score or 0.0))
     ids = [s.id for s in subs]
-    failed: Counter[str] = Counter()
     tags: Counter[str] = Counter()
     if ids:
         per_submission: dict[int, set[str]] = {}

@@ -105,3 +105,16 @@ def test_add_users_and_import_roster(app: Any, client: Any, auth: Any) -> None:
         "/instructor/users?lang=ko", data={"email": "not-an-email"}, follow_redirects=True
     )
     assert "not-an-email은(는) 이메일 주소가 아닙니다." in r.get_data(as_text=True)
+
+
+def test_quiz_statistics_count_wrong_answers(client: Any, auth: Any) -> None:
+    auth.as_student("ann@example.com")
+    client.post("/quizzes/quiz_demo", data={"q-q1": "b", "q-q2": "false", "q-q3": "x"})
+    client.post("/quizzes/quiz_demo", data={"q-q1": "b", "q-q2": "true", "q-q3": "x"})
+    client.post("/auth/logout")
+    auth.as_instructor()
+    page = client.get("/instructor/exercises/quiz_demo").get_data(as_text=True)
+    assert "2 graded submissions from 1 students" in page
+    failed = page[page.index('id="most-failed"') : page.index('id="misconceptions"')]
+    assert '<td>q1: answer</td><td class="num">2</td>' in failed
+    assert '<td>q2: answer</td><td class="num">1</td>' in failed
