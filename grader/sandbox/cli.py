@@ -8,54 +8,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import TYPE_CHECKING
 
 import click
 
-from grader.sandbox.limits import Layer
-
-if TYPE_CHECKING:
-    from grader.sandbox import Sandbox
+from grader.sandbox.doctor import message, run_doctor
 
 __all__ = ["doctor", "run_doctor", "sandbox"]
-
-_TEXT = {
-    "title": ("gradwell sandbox layers on this host", "이 호스트의 gradwell 샌드박스 계층"),
-    "on": ("active", "활성"),
-    "off": ("NOT ACTIVE", "비활성"),
-    "all": ("Every layer is active.", "모든 계층이 활성입니다."),
-    "some": ("{n} layer(s) NOT active: submissions run with less containment. "
-             "See grader/sandbox/README.md for what to enable on this host.",
-             "{n}개 계층이 비활성입니다: 제출물이 더 약한 격리에서 실행됩니다. "
-             "이 호스트에서 켜야 할 것은 grader/sandbox/README.md를 보세요."),
-    "failed": ("the sandbox could not start: {error}", "샌드박스를 시작할 수 없습니다: {error}"),
-}
-
-
-def _t(key: str, lang: str, **kw: object) -> str:
-    en, ko = _TEXT[key]
-    return (ko if lang == "ko" else en).format(**kw)
-
-
-def run_doctor(lang: str = "en", box: Sandbox | None = None) -> tuple[list[Layer], str]:
-    """Return the layers of ``box`` (default: a new one-slot sandbox, started exactly as
-    grading starts one) and the report text."""
-    from grader.sandbox import Sandbox
-
-    if box is None:
-        with Sandbox(1) as new:
-            layers = new.layers()
-    else:
-        layers = box.layers()
-    width = max(len(layer.id) for layer in layers)
-    lines = [_t("title", lang), ""]
-    for layer in layers:
-        mark = "✓" if layer.active else "✗"
-        state = _t("on" if layer.active else "off", lang)
-        lines.append(f"{mark} {layer.id:<{width}}  {state:<10}  {layer.text(lang)}")
-    missing = sum(not layer.active for layer in layers)
-    lines += ["", _t("some", lang, n=missing) if missing else _t("all", lang)]
-    return layers, "\n".join(lines)
 
 
 @click.group()
@@ -77,7 +35,7 @@ def doctor(lang: str | None, as_json: bool, strict: bool) -> None:
     try:
         layers, text = run_doctor(lang)
     except SandboxError as exc:
-        raise click.ClickException(_t("failed", lang, error=exc)) from None
+        raise click.ClickException(message("failed", lang, error=exc)) from None
     if as_json:
         click.echo(json.dumps([layer.to_json() for layer in layers], ensure_ascii=False,
                               indent=2))

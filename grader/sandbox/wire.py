@@ -293,9 +293,10 @@ class _Decoder:
             return self.recipe(tag, rest)
         raise WireError(f"unknown node tag {tag!r}")
 
-    def text(self, s: Any) -> str:
-        if type(s) is not str:
+    def text(self, raw: Any) -> str:
+        if type(raw) is not str:
             raise WireError("expected a string")
+        s: str = raw
         if len(s) > self.limits.text:
             raise WireError(f"a string longer than {self.limits.text} characters")
         if not self.plan:
