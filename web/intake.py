@@ -8,7 +8,7 @@ from web import grading, ratelimit
 from web.models import Submission, User
 from web.policy import PolicyError, admit
 
-__all__ = ["accept_code"]
+__all__ = ["accept_code", "check_rate"]
 
 
 def accept_code(user: User, exercise_id: str, kind: str, source: str) -> Submission:
@@ -22,8 +22,13 @@ def accept_code(user: User, exercise_id: str, kind: str, source: str) -> Submiss
     if not source.strip():
         raise PolicyError("policy.empty", status=400)
     admission = admit(user, exercise_id, kind)
+    check_rate(user)
+    return grading.create_submission(user, exercise_id, source, admission)
+
+
+def check_rate(user: User) -> None:
+    """Count one graded attempt (code or quiz) against the user's submission rate."""
     rate, window = current_app.config["SUBMIT_RATE"]
     key = f"submit:{user.id}"
-    if not user.is_instructor and not ratelimit.hit(key, rate, window):
+    if not user.is_instructor and not ratelimit.hit(key, int(rate), int(window)):
         raise PolicyError("policy.rate", status=429, seconds=ratelimit.retry_after(key, window))
-    return grading.create_submission(user, exercise_id, source, admission)

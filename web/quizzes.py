@@ -8,11 +8,12 @@ from typing import Any
 from flask import Blueprint, abort, flash, render_template, request
 from sqlalchemy import select
 
-from web import catalog, ratelimit
+from web import catalog
 from web.auth import current_user, login_required
 from web.db import db
 from web.grading import result_payload
 from web.i18n import current_lang, t, text_of
+from web.intake import check_rate
 from web.models import QuizAttempt
 from web.policy import PolicyError, admit, attempts_used, settings_for
 from web.submissions import result_view
@@ -93,13 +94,7 @@ def take(exercise_id: str) -> Any:
             )
         try:
             admission = admit(user, ex.id, "quiz")
-            rate, window = current_app_rate()
-            if not user.is_instructor and not ratelimit.hit(f"submit:{user.id}", rate, window):
-                raise PolicyError(
-                    "policy.rate",
-                    status=429,
-                    seconds=ratelimit.retry_after(f"submit:{user.id}", window),
-                )
+            check_rate(user)
         except PolicyError as err:
             flash(t(err.key, **err.fields), "error")
             status = err.status
@@ -138,10 +133,3 @@ def take(exercise_id: str) -> Any:
         settings=settings_for(ex.id),
         used=attempts_used(user, ex.id, "quiz"),
     ), status
-
-
-def current_app_rate() -> tuple[int, int]:
-    from flask import current_app
-
-    rate, window = current_app.config["SUBMIT_RATE"]
-    return int(rate), int(window)

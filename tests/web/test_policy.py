@@ -172,3 +172,26 @@ def test_instructor_saves_settings_through_the_form(app: Any, client: Any, auth:
         "/instructor/exercises/demo/settings", data={"late_penalty": "150"}, follow_redirects=True
     )
     assert "Could not save: the late penalty must be between 0 and 100" in r.get_data(as_text=True)
+
+
+def test_quiz_attempts_follow_the_same_rules(app: Any, client: Any, auth: Any) -> None:
+    from web.db import db
+    from web.models import ExerciseSetting
+
+    with app.app_context():
+        db.session.add(
+            ExerciseSetting(
+                exercise_id="quiz_demo",
+                published=True,
+                late_penalty=0.0,
+                max_attempts=1,
+                min_interval_seconds=0,
+                score_policy="best",
+            )
+        )
+        db.session.commit()
+    auth.as_student()
+    assert client.post("/quizzes/quiz_demo", data={"q-q1": "a"}).status_code == 200
+    r = client.post("/quizzes/quiz_demo", data={"q-q1": "a"})
+    assert r.status_code == 403
+    assert "You have used all 1 attempts for this exercise." in r.get_data(as_text=True)
