@@ -252,6 +252,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "ins.stats.none": ("Nothing graded yet.", "아직 채점된 것이 없습니다."),
     "ins.submissions": ("Submissions", "제출 목록"),
+    "ins.everyone": ("everyone", "전체 보기"),
+    "ins.wrong-questions": ("Missed", "틀린 문항"),
     "ins.regrade": ("Regrade", "다시 채점"),
     "ins.regrade-all": (
         "Regrade every submission of this exercise",

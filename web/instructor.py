@@ -169,16 +169,20 @@ def statistics(ex: Any, lang: str) -> dict[str, Any]:
 @instructor_required
 def exercise(exercise_id: str) -> Any:
     ex = _exercise(exercise_id)
-    subs = db.session.scalars(
-        select(Submission)
-        .where(Submission.exercise_id == ex.id)
-        .order_by(Submission.id.desc())
-        .limit(200)
-    ).all()
+    student = request.args.get("student", type=int)
+    subs_q = select(Submission).where(Submission.exercise_id == ex.id)
+    quiz_q = select(QuizAttempt).where(QuizAttempt.exercise_id == ex.id)
+    if student is not None:  # one student's attempts, from a gradebook cell
+        subs_q = subs_q.where(Submission.user_id == student)
+        quiz_q = quiz_q.where(QuizAttempt.user_id == student)
+    subs = db.session.scalars(subs_q.order_by(Submission.id.desc()).limit(200)).all()
+    quiz_attempts = db.session.scalars(quiz_q.order_by(QuizAttempt.id.desc()).limit(200)).all()
     return render_template(
         "instructor/exercise.html",
         ex=ex,
         subs=subs,
+        quiz_attempts=quiz_attempts,
+        student=db.session.get(User, student) if student is not None else None,
         stats=statistics(ex, current_lang()),
         settings=settings_for(ex.id),
     )

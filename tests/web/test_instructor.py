@@ -118,3 +118,14 @@ def test_quiz_statistics_count_wrong_answers(client: Any, auth: Any) -> None:
     failed = page[page.index('id="most-failed"') : page.index('id="misconceptions"')]
     assert '<td>q1: answer</td><td class="num">2</td>' in failed
     assert '<td>q2: answer</td><td class="num">1</td>' in failed
+
+
+def test_gradebook_cell_opens_that_students_attempts(client: Any, auth: Any) -> None:
+    submit_as(client, auth, "ann@example.com", CORRECT)
+    submit_as(client, auth, "bo@example.com", WRONG)
+    auth.as_instructor()
+    page = client.get("/instructor/").get_data(as_text=True)
+    link = re.search(r'href="(/instructor/exercises/demo\?student=\d+)">0<', page).group(1)  # type: ignore[union-attr]
+    listing = client.get(link).get_data(as_text=True)
+    table = listing[listing.index('id="submissions"') :]
+    assert "bo@example.com" in table and "ann@example.com" not in table
