@@ -410,6 +410,30 @@ def _vm_size() -> int:
     return 0
 
 
+class _CapHeader(ctypes.Structure):
+    _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+
+class _CapData(ctypes.Structure):
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
+                ("inheritable", ctypes.c_uint32)]
+
+
+def drop_capabilities() -> None:
+    """Leave uid 0 powerless: root never regains capabilities (``SECBIT_NOROOT``, locked),
+    the bounding and ambient sets are emptied, and so are the process's own sets."""
+    PR_SET_SECUREBITS, PR_CAPBSET_DROP, PR_CAP_AMBIENT = 28, 24, 47
+    noroot = 0x1 | 0x2 | 0x4 | 0x8 | 0x40 | 0x80  # NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT
+    prctl(PR_SET_SECUREBITS, noroot)  # (each with its _LOCKED bit)
+    for cap in range(64):
+        if _libc.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0 and ctypes.get_errno() == errno.EINVAL:
+            break  # past the last capability this kernel knows
+    _libc.prctl(PR_CAP_AMBIENT, 4, 0, 0, 0)  # PR_CAP_AMBIENT_CLEAR_ALL
+    header = _CapHeader(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3
+    data = (_CapData * 2)()
+    _check(_libc.capset(ctypes.byref(header), data), "capset")
+
+
 class _Step:
     """Names the layer a failing system call belongs to."""
 
@@ -470,6 +494,8 @@ def enter_child(spec: ChildSpec) -> str:
             if os.getresuid() != (spec.uid,) * 3 or os.getgroups():
                 raise LayerError(errno.EPERM, "uid: the uid change did not take")
     with _Step("no-new-privs"):
+        if spec.uid is None and os.geteuid() == 0:
+            drop_capabilities()  # root of a user namespace, or root without a slot uid
         prctl(PR_SET_NO_NEW_PRIVS, 1)
         prctl(PR_SET_DUMPABLE, 0)
         prctl(PR_SET_PDEATHSIG, 9)

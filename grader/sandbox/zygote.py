@@ -246,6 +246,8 @@ class Zygote:
 
         torch.set_num_threads(1)
         torch.set_num_interop_threads(1)
+        import encodings.idna  # noqa: F401 - lazily imported by socket name lookups
+
         from grader.sandbox import probes, runner, wire  # noqa: F401
 
         _warm_up()
@@ -334,7 +336,12 @@ class Zygote:
 
     def _self_test_once(self) -> dict[str, str]:
         r, w = os.pipe()
-        pid = self._fork()
+        try:
+            pid = self._fork()
+        except RuntimeError as exc:  # no new PID namespace for the child
+            os.close(r)
+            os.close(w)
+            return {"_setup": str(exc)}
         if pid == 0:
             code = 0
             try:
@@ -367,7 +374,8 @@ class Zygote:
     # ---------------------------------------------------------------- serving
 
     def _fork(self) -> int:
-        if self.plan.get("pid-namespace") and self.config["isolation"]:
+        pidns = bool(self.plan.get("pid-namespace") and self.config["isolation"])
+        if pidns:
             try:
                 # back to our own namespace for children, then a new one for this child
                 limits.setns(self.own_pidns, limits.CLONE_NEWPID)
@@ -377,7 +385,7 @@ class Zygote:
         sys.stdout.flush()
         sys.stderr.flush()
         pid = os.fork()
-        if pid and self.own_pidns >= 0:
+        if pid and pidns:
             # threads cannot be created while children would go elsewhere (EINVAL)
             limits.setns(self.own_pidns, limits.CLONE_NEWPID)
         return pid

@@ -242,7 +242,9 @@ from grader.sandbox.plan import Call
 src = """
 import os, socket, time
 def probe(repo):
-    out = {"uid": os.getuid(), "listing": sorted(os.listdir(repo)),
+    with open("/proc/self/status") as f:
+        caps = [line.split()[1] for line in f if line.startswith(("CapEff", "CapPrm", "CapBnd"))]
+    out = {"uid": os.getuid(), "listing": sorted(os.listdir(repo)), "caps": caps,
            "pids": [p for p in os.listdir("/proc") if p.isdigit()]}
     try:
         socket.create_connection(("127.0.0.1", 22), timeout=0.3)
@@ -285,6 +287,7 @@ def test_without_root_a_user_namespace_provides_the_namespaces() -> None:
     value = report["value"]
     assert value["listing"] == [".venv"] and value["pids"] == ["1"]
     assert value["net"] == 101  # ENETUNREACH
+    assert value["caps"] == ["0000000000000000"] * 3  # root of its namespace, powerless
 
 
 def test_a_plan_without_calls_still_reports_load_failures(sandbox: Sandbox) -> None:
