@@ -9,7 +9,8 @@ Measured in the same run, on the same submission and calls:
   namespaces, rlimits, uid, seccomp) — interleaved with ``layers`` call by call, so that
   machine noise hits both alike;
 - ``fresh``: ``python -c "import torch, numpy; <same calls>"`` per submission (what a
-  grader without a warm process pays).
+  grader without a warm process pays);
+- throughput: ``--slots`` slots kept busy by as many threads.
 
 Memory: PSS/RSS from ``/proc/<pid>/smaps_rollup`` of N zygotes with one live child each
 (N slots evaluating at once) vs N fresh processes holding the same work, sampled while
@@ -175,6 +176,34 @@ def _latency(n: int, fresh_n: int) -> dict[str, Any]:
     }
 
 
+def _throughput(slots: int, n: int) -> dict[str, Any]:
+    """Evaluations per second with ``slots`` slots kept busy by as many threads."""
+    request = EvalRequest(SOURCE, "activations.py", "activations", _calls())
+    with Sandbox(slots) as box:
+        box.layers()
+        for _ in range(2 * slots):
+            box.evaluate(request)
+        done = [0]
+        lock = threading.Lock()
+
+        def work() -> None:
+            while True:
+                with lock:
+                    if done[0] >= n:
+                        return
+                    done[0] += 1
+                box.evaluate(request)
+
+        threads = [threading.Thread(target=work) for _ in range(slots)]
+        start = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        seconds = time.perf_counter() - start
+    return {"slots": slots, "evaluations": n, "seconds": seconds, "per_second": n / seconds}
+
+
 def _memory(slots: int) -> dict[str, Any]:
     hold = 2.5
     source = SOURCE + "\ndef hold(s):\n    import time\n    time.sleep(s)\n"
@@ -229,7 +258,8 @@ def main() -> int:
     parser.add_argument("--slots", type=int, default=2, help="N for the memory comparison")
     parser.add_argument("--json", type=Path, help="write the results to this JSON file")
     args = parser.parse_args()
-    report = {"latency": _latency(args.n, args.fresh), "memory": _memory(args.slots)}
+    report = {"latency": _latency(args.n, args.fresh), "memory": _memory(args.slots),
+              "throughput": _throughput(args.slots, 4 * args.n)}
     lat = report["latency"]
     print(f"active layers: {', '.join(lat['active_layers'])}")
     print(f"{'configuration':<34}{'n':>4}{'median ms':>11}{'p95 ms':>9}")
@@ -240,6 +270,9 @@ def main() -> int:
         print(f"{label:<34}{s['n']:>4}{s['median_ms']:>11.1f}{s['p95_ms']:>9.1f}")
     print(f"layers cost: {lat['layers_minus_none_ms']:+.1f} ms per evaluation (median)")
     print(f"fresh / warm with layers: {lat['fresh_over_layers']:.0f}x")
+    tp = report["throughput"]
+    print(f"throughput, {tp['slots']} slots, every layer on: {tp['per_second']:.1f} "
+          f"evaluations/s ({tp['evaluations']} in {tp['seconds']:.1f} s)")
     mem = report["memory"]
     print(f"memory, {mem['slots']} at once (PSS MiB): zygotes {mem['zygotes']['pss_mib']} + "
           f"children {mem['children']['pss_mib']} (private {mem['children']['private_mib']})"

@@ -376,6 +376,8 @@ def enter_zygote(config: dict[str, Any], userns: bool) -> tuple[list[Layer], dic
                             "비특권 사용자 네임스페이스를 켜세요"))
     plan["pid-namespace"] = root
     plan["seccomp"] = seccomp_available()
+    if plan["seccomp"]:
+        compile_seccomp()
     plan["uid"] = os.geteuid() == 0 and not userns and int(config.get("uid", -1)) > 0
     plan["reaper"] = plan["uid"] and platform.machine() in _SYSCALLS
     return layers, plan
@@ -619,8 +621,21 @@ def _seccomp_program() -> list[tuple[int | str, Any, Any, int]]:
     return prog
 
 
+_compiled: list[Any] = []  # (prog, its instruction array), built once before forking
+
+
 def install_seccomp() -> None:
     """Install the filter in this process (after ``PR_SET_NO_NEW_PRIVS``)."""
+    prog = compile_seccomp()
+    PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
+    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0),
+           "seccomp")
+
+
+def compile_seccomp() -> _Prog:
+    """The filter as a ``sock_fprog`` (cached: the zygote builds it, children inherit it)."""
+    if _compiled:
+        return _compiled[0]  # type: ignore[no-any-return]
     if not seccomp_available():
         raise LayerError(errno.ENOSYS, f"seccomp: no syscall table for {platform.machine()}")
     raw = _seccomp_program()
@@ -637,9 +652,8 @@ def install_seccomp() -> None:
             return labels[j] - i - 1 if isinstance(j, str) else int(j)
         arr[i] = _Insn(code, rel(jt), rel(jf), k)
     prog = _Prog(len(insns), arr)
-    PR_SET_SECCOMP, SECCOMP_MODE_FILTER = 22, 2
-    _check(_libc.prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.byref(prog), 0, 0),
-           "seccomp")
+    _compiled[:] = [prog, arr]
+    return prog
 
 
 # --------------------------------------------------------------------------- reaper
