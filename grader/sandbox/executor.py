@@ -255,6 +255,7 @@ class _ChildResult:
     load_failure: LoadFailure | None = None
     done: bool = False
     error: CallError | None = None  #: why the child stopped before ``done``
+    error_seconds: float = 0.0  #: how long the call it stopped in had run
     budget_out: bool = False
     setup_failed: bool = False
     slot_died: bool = False
@@ -360,7 +361,7 @@ class _Evaluator:
                             f"which failed when it was run again ({err.message})"))
                 remaining = [c for c in remaining if c.id not in outcomes]
             else:
-                outcomes[current.id] = Outcome(error=err)
+                outcomes[current.id] = Outcome(error=err, seconds=res.error_seconds)
                 group = current.group_key
                 for call in remaining:
                     if call.id != current.id and call.group_key == group:
@@ -437,6 +438,7 @@ class _Evaluator:
                     signal.pidfd_send_signal(pidfd, signal.SIGKILL)
                 killed = True
                 kill_error = error
+                res.error_seconds = time.monotonic() - call_start
 
         while not exited or open_fds:
             now = time.monotonic()
@@ -495,6 +497,8 @@ class _Evaluator:
                 except wire.WireError as exc:
                     protocol_broken = True
                     kill(CallError("bad-output", message=f"the result could not be read: {exc}"))
+        if not killed:
+            res.error_seconds = time.monotonic() - call_start
         try:
             status = self.slot.exited(timeout=30.0)
         except _SlotDied:

@@ -340,6 +340,7 @@ def test_budget_runs_out_into_timeouts(sandbox: Sandbox, ctx: Ctx) -> None:
     kinds = {k: o.error.kind if o.error else "ok" for k, o in ev.outcomes.items()}
     assert kinds == {"a": "timeout", "b": "timeout", "c": "timeout", "s": "timeout"}
     assert ev.outcomes["a"].error is not None and "0.4 s" in ev.outcomes["a"].error.message
+    assert 0.4 <= ev.outcomes["a"].seconds < 1.0
     assert ev.outcomes["s"].error is not None and "budget" in ev.outcomes["s"].error.message
     assert ev.seconds < 2.5  # the budget (1 s), not the sum of the call timeouts
     _after_attack(sandbox, ev, ctx)
