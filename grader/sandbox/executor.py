@@ -316,6 +316,8 @@ class _Evaluator:
                 self.slot.stop()  # restarted by ``ensure`` for the next child
                 if deaths >= 3:
                     raise SandboxError("the sandbox zygote keeps dying")
+                if not res.loaded and res.load_failure is None:
+                    continue  # it died before the module was loaded: not the module's doing
             if res.setup_failed:
                 deaths += 1
                 self.slot.stop()
@@ -366,8 +368,8 @@ class _Evaluator:
                 for call in remaining:
                     if call.id != current.id and call.group_key == group:
                         outcomes[call.id] = Outcome(error=CallError(
-                            "not-run", message=f"{current.id!r} of the same group {err.kind}: "
-                            f"{err.message}"))
+                            "not-run", message=f"{current.id!r} of the same group stopped the "
+                            f"process ({err.kind}: {err.message})"))
                 remaining = [c for c in remaining if c.id not in outcomes]
             if res.budget_out:
                 budget_left = False
