@@ -514,6 +514,9 @@ def _child_main(fds: list[int], spec: limits.ChildSpec) -> int:
     os.environ.update({"HOME": scratch, "TMPDIR": scratch, "PATH": "/usr/bin:/bin",
                        "LANG": "C.UTF-8", "OMP_NUM_THREADS": "1"})
     sys.argv = [plan.filename]
+    for stream in (sys.stdout, sys.stderr):  # what a killed child printed is not lost
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(line_buffering=True)  # type: ignore[union-attr]
     signal.signal(signal.SIGINT, signal.default_int_handler)
     out = _Out(3)
     trip = runner.Tripwires(plan.rules)

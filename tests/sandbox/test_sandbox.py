@@ -312,3 +312,11 @@ def test_odd_sources_and_strings_never_raise(sandbox: Sandbox) -> None:
     assert big.load_failure is not None and big.load_failure.type == "SourceTooLarge"
     nul = sandbox.evaluate(EvalRequest("x = 1\0\n", "m.py", "m", ()))
     assert nul.load_failure is not None
+
+
+def test_what_a_killed_call_printed_reaches_the_instructor(sandbox: Sandbox) -> None:
+    source = SOURCE + '\ndef chatty(x):\n    print("step 1 done, 한국어")\n    time.sleep(30)\n'
+    ev = sandbox.evaluate(EvalRequest(source, "m.py", "m", (Call("c", "chatty", (X,)),),
+                                      call_timeout=0.5))
+    assert ev.outcomes["c"].error is not None and ev.outcomes["c"].error.kind == "timeout"
+    assert ev.stdout == "step 1 done, 한국어\n"
