@@ -467,7 +467,16 @@ def enter_child(spec: ChildSpec) -> str:
             unshare(CLONE_NEWNS)
             mount(None, "/", None, MS_REC | MS_PRIVATE)
             flags = MS_NOSUID | MS_NODEV
+            # A virtualenv that lives under /tmp (a CI clone) must stay importable:
+            # hold it by an O_PATH fd and bind it back into the fresh /tmp.
+            keep = [p for p in {os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
+                    if p.startswith("/tmp/")]
+            held = [(p, os.open(p, os.O_PATH)) for p in keep]
             mount("gradwell-tmp", "/tmp", "tmpfs", flags, f"size={spec.tmp_bytes},mode=1777")
+            for path, fd in held:
+                os.makedirs(path, exist_ok=True)
+                mount(f"/proc/self/fd/{fd}", path, None, MS_BIND | MS_REC)
+                os.close(fd)
             mount("gradwell-shm", "/dev/shm", "tmpfs", flags, "size=1m,mode=1777")
             scratch = "/tmp/scratch"
             os.mkdir(scratch, 0o700)
