@@ -173,18 +173,41 @@ def grade(
         raise exercises.ExerciseError(msg("exercise.unknown-exercise", id=exercise_id, known=", ".join(
             e.id for e in exercises.load_all().values() if e.kind == "code")))
     plan = plan_for(ex)
+    expected = trusted_runs.expected(plan)
+    early = _EarlyJudge(ex, plan, expected)
     evaluation = (sandbox or default_sandbox()).evaluate(EvalRequest(
         source=source, filename=ex.file, module_name=ex.module_name, calls=plan.calls,
         rules=ex.rules, call_timeout=ex.call_timeout, budget=ex.budget,
-    ))
+    ), on_outcome=early.add)
     if evaluation.load_failure is not None:
         return _ungradable(ex, evaluation.load_failure, time.perf_counter() - started,
                            evaluation.stdout)
-    expected = trusted_runs.expected(plan)
     results = [
-        _judge(ex, plan, planned, evaluation.outcomes, expected) for planned in plan.tests
+        early.results.get(index) or _judge(ex, plan, planned, evaluation.outcomes, expected)
+        for index, planned in enumerate(plan.tests)
     ]
     return Result(ex.id, tuple(results), time.perf_counter() - started, stdout=evaluation.stdout)
+
+
+class _EarlyJudge:
+    """Judges each test as soon as the child has sent all of its outcomes, so the
+    parent's judging overlaps the child's running (the child streams outcomes)."""
+
+    def __init__(self, ex: Exercise, plan: Plan, expected: Mapping[str, Outcome]) -> None:
+        self.ex, self.plan, self.expected = ex, plan, expected
+        self.outcomes: dict[str, Outcome] = {}
+        self.missing = [len(t.calls) for t in plan.tests]
+        self.test_of = {c.id: i for i, t in enumerate(plan.tests) for c in t.calls}
+        self.results: dict[int, TestResult] = {}
+
+    def add(self, call_id: str, outcome: Outcome) -> None:
+        self.outcomes[call_id] = outcome
+        index = self.test_of[call_id]
+        self.missing[index] -= 1
+        if self.missing[index] == 0:
+            planned = self.plan.tests[index]
+            self.results[index] = _judge(self.ex, self.plan, planned, self.outcomes,
+                                         self.expected)
 
 
 def _judge(

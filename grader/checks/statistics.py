@@ -10,8 +10,10 @@ formulas in the parent (numerics.md §8, the validated recipe):
 - uniform U(−a, a): ``max|w| ≤ a·(1 + 1e-6)`` (rounding only), ``max|w| ≥ a·α^{1/n}``
   (``P(max|w| < a·t) = tⁿ``), and the scale by the normal approximation of
   ``mean(x²)``, whose mean is a²/3 and variance 4a⁴/(45n);
-- both: a Kolmogorov–Smirnov test against the target (``scipy.stats.kstest``), and the
-  sample mean within ``z_{α/2}·σ/√n``.
+- both: a Kolmogorov–Smirnov test against the target — the statistic
+  ``D = max_i max(i/n − F(x₍ᵢ₎), F(x₍ᵢ₎) − (i−1)/n)`` and its p-value from
+  ``scipy.stats.kstwo`` (the numbers of ``scipy.stats.kstest``, four times faster: no
+  second sort, a plain ufunc for F) — and the sample mean within ``z_{α/2}·σ/√n``.
 
 Every test holds the probability that a correct implementation fails below ``alpha``
 (1e-6 unless the test's ``params`` say otherwise) by Bonferroni: each statistic of each
@@ -26,13 +28,14 @@ differs from the reference's.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from scipy import stats
+from scipy import special, stats
 
 from grader.cases import Cases
 from grader.checks.base import Check, Judging, Verdict, advice_for, precheck
@@ -48,6 +51,7 @@ __all__ = [
     "Target",
     "assess",
     "histogram",
+    "ks_test",
     "signature",
     "similar",
 ]
@@ -115,8 +119,15 @@ class Finding:
     p: float = math.nan
 
 
+@functools.lru_cache(maxsize=256)
 def _z(alpha: float) -> float:
     return float(stats.norm.isf(alpha / 2))
+
+
+@functools.lru_cache(maxsize=256)
+def _chi2_band(alpha: float, n: int) -> tuple[float, float]:
+    """``(χ²_{α/2,n}, χ²_{1−α/2,n})``: the same few (alpha, n) pairs recur per exercise."""
+    return float(stats.chi2.ppf(alpha / 2, n)), float(stats.chi2.isf(alpha / 2, n))
 
 
 def assess(x: np.ndarray, target: Target, alpha: float) -> list[Finding]:
@@ -131,11 +142,10 @@ def assess(x: np.ndarray, target: Target, alpha: float) -> list[Finding]:
     peak = float(np.max(np.abs(flat)))
     findings: list[Finding] = []
     if target.family == "normal":
-        low_t = float(stats.chi2.ppf(alpha / 2, n))
-        high_t = float(stats.chi2.isf(alpha / 2, n))
+        low_t, high_t = _chi2_band(alpha, n)
         low, high = sigma * math.sqrt(low_t / n), sigma * math.sqrt(high_t / n)
         findings.append(Finding("scale", low <= rms <= high, rms, low, high))
-        ks = stats.kstest(flat, "norm", args=(0.0, sigma))
+        d, p = ks_test(flat, lambda v: special.ndtr(v / sigma))
     else:
         a = target.scale
         findings.append(Finding("upper-bound", peak <= a * (1 + UPPER_SLACK), peak, 0.0,
@@ -147,13 +157,26 @@ def assess(x: np.ndarray, target: Target, alpha: float) -> list[Finding]:
         low = math.sqrt(max(second - spread, 0.0))
         high = math.sqrt(second + spread)
         findings.append(Finding("scale", low <= rms <= high, rms, low, high))
-        ks = stats.kstest(flat, "uniform", args=(-a, 2 * a))
-    p, d = float(ks.pvalue), float(ks.statistic)
+        d, p = ks_test(flat, lambda v: np.clip((v + a) / (2 * a), 0.0, 1.0))
     findings.append(Finding("ks", p >= alpha, d, 0.0, math.nan, p))
     mean = float(np.mean(flat))
     limit = _z(alpha) * sigma / math.sqrt(n)
     findings.append(Finding("mean", abs(mean) <= limit, mean, -limit, limit))
     return findings
+
+
+def ks_test(flat: np.ndarray, cdf: Callable[[np.ndarray], np.ndarray]) -> tuple[float, float]:
+    """The two-sided one-sample Kolmogorov–Smirnov statistic D and its p-value.
+
+    ``D = max_i max(i/n − F(x₍ᵢ₎), F(x₍ᵢ₎) − (i−1)/n)`` over the sorted sample, and
+    ``p = P(D_n ≥ D)`` from ``scipy.stats.kstwo`` (what ``scipy.stats.kstest`` computes
+    with ``method="auto"``; proven equal in the tests).
+    """
+    n = flat.size
+    f = cdf(np.sort(flat))
+    i = np.arange(1, n + 1, dtype=np.float64)
+    d = max(float(np.max(i / n - f)), float(np.max(f - (i - 1) / n)))
+    return d, float(stats.kstwo.sf(d, n))
 
 
 # -- diagnosis ---------------------------------------------------------------------
@@ -170,8 +193,9 @@ class Signature:
 
 def signature(x: np.ndarray, target: Target) -> Signature:
     flat = np.asarray(x, dtype=np.float64).reshape(-1)
-    second = float(np.mean(flat * flat))
-    fourth = float(np.mean(flat**4))
+    square = flat * flat
+    second = float(np.mean(square))
+    fourth = float(np.mean(square * square))  # not flat**4: pow() is 20 times slower
     kurt = fourth / second**2 - 3.0 if second > 0 else math.nan
     bound = target.scale if target.family == "uniform" else target.std
     return Signature(math.sqrt(second) / target.std, float(np.max(np.abs(flat))) / bound, kurt)

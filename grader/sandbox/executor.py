@@ -24,7 +24,7 @@ import socket
 import subprocess
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -46,6 +46,9 @@ log = logging.getLogger("gradwell.sandbox")
 _READ = 1 << 20
 #: after ``done``, how long a child may take to exit before it is killed (no penalty)
 _EXIT_GRACE = 1.0
+
+
+OnOutcome = Callable[[str, Outcome], None]
 
 
 class SandboxError(RuntimeError):
@@ -269,10 +272,13 @@ def _signal_name(sig: int) -> str:
 
 
 class _Evaluator:
-    def __init__(self, sandbox: Sandbox, slot: _Slot, request: EvalRequest) -> None:
+    def __init__(self, sandbox: Sandbox, slot: _Slot, request: EvalRequest,
+                 on_outcome: OnOutcome | None = None) -> None:
         self.sandbox = sandbox
         self.slot = slot
         self.request = request
+        self.on_outcome = on_outcome
+        self.replay_ids: set[str] = set()
         self.config = sandbox.config
         self.stdout = _Capture(self.config.output_keep)
         self.stderr = _Capture(self.config.output_keep)
@@ -299,7 +305,7 @@ class _Evaluator:
                 break
             replay = _replays(remaining, outcomes, by_id)
             plan_calls = [*replay, *remaining]
-            replay_ids = {c.id for c in replay}
+            replay_ids = self.replay_ids = {c.id for c in replay}
             try:
                 self.slot.ensure()
                 res = self._run_child(plan_calls, deadline)
@@ -540,6 +546,18 @@ class _Evaluator:
             if not res.loaded or index >= len(calls) or calls[index].id != cid:
                 raise wire.WireError(f"an outcome for {cid!r} out of order")
             res.received.append((cid, outcome))
+            if self.on_outcome is not None and cid not in self.replay_ids:
+                self._stream(cid, _memory_kind(outcome))
+
+    def _stream(self, cid: str, outcome: Outcome) -> None:
+        """Hand a final outcome to the caller while the child runs on. A failing
+        callback only stops the streaming: the caller still gets every outcome."""
+        assert self.on_outcome is not None
+        try:
+            self.on_outcome(cid, outcome)
+        except Exception:  # noqa: BLE001 - the caller's bug must not kill the evaluation
+            log.exception("on_outcome failed for %s; streaming stopped", cid)
+            self.on_outcome = None
 
     def _death_reason(self, status: Mapping[str, Any], cpu: int,
                       lifetime: float) -> CallError | None:
@@ -660,11 +678,20 @@ class Sandbox:
                                "process (default_sandbox() does)")
         return self._free.get()
 
-    def evaluate(self, request: EvalRequest) -> Evaluation:
-        """Evaluate ``request``'s calls against its source in contained children."""
+    def evaluate(self, request: EvalRequest, *, on_outcome: OnOutcome | None = None
+                 ) -> Evaluation:
+        """Evaluate ``request``'s calls against its source in contained children.
+
+        ``on_outcome(call_id, outcome)``, if given, is called (in this thread) with each
+        outcome the child sends as soon as it arrives, while the child runs on: the
+        grader judges a test whose calls are all in without waiting for the rest.
+        Streamed outcomes are final and equal to those in the returned
+        :class:`Evaluation`; outcomes the parent makes up (a call killed by a timeout,
+        calls not run after a crash) are only in the latter.
+        """
         slot = self._acquire()
         try:
-            return _Evaluator(self, slot, request).run()
+            return _Evaluator(self, slot, request, on_outcome).run()
         finally:
             self._free.put(slot)
 

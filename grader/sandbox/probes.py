@@ -4,12 +4,19 @@ A probe drives the student's code through a protocol that one function call cann
 express (build a torch module, run it in train then eval mode, backpropagate, read
 its gradients and buffers) and returns plain arrays. Probes hold no expected values:
 they run in the sandboxed child and in the parent alike.
+
+``watch`` (the runner's tripwire modes) is entered around the student's code only —
+construction, forward, backward, the initialiser — not around the probe's own tensor
+conversions: a Python ``TorchDispatchMode`` costs microseconds per ATen op, and the
+probe's bookkeeping would otherwise be half of what it sees.
 """
 
 from __future__ import annotations
 
+import contextlib
 import types
 from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
 from typing import Any
 
 import numpy as np
@@ -24,12 +31,13 @@ def _student_callable(module: types.ModuleType, name: str) -> Any:
     return obj
 
 
-def describe_result(module: types.ModuleType, fn_name: str, *args: Any, **kwargs: Any
-                    ) -> dict[str, Any]:
+def describe_result(module: types.ModuleType, fn_name: str, *args: Any,
+                    watch: Watch = contextlib.nullcontext, **kwargs: Any) -> dict[str, Any]:
     """Call ``fn_name(*args, **kwargs)`` and report what it returned: its type, dtype and
     shape (the contract asks the initialisers for float64 arrays, which the usual
     float64 conversion of a result would hide)."""
-    result = _student_callable(module, fn_name)(*args, **kwargs)
+    with watch():
+        result = _student_callable(module, fn_name)(*args, **kwargs)
     kind = type(result)
     try:
         shape = [int(s) for s in result.shape] if kind is np.ndarray else []
@@ -58,21 +66,25 @@ def torch_module(
     class_name: str,
     init_kwargs: Sequence[tuple[str, Any]] = (),
     params: Sequence[tuple[str, np.ndarray]] = (),
-    steps: Sequence[tuple[str, np.ndarray, np.ndarray]] = (),
+    steps: Sequence[tuple[str, np.ndarray, np.ndarray | None]] = (),
+    *,
+    watch: Watch = contextlib.nullcontext,
 ) -> dict[str, Any]:
     """Build ``class_name(**init_kwargs)`` in float64, set parameters, run ``steps``.
 
     Each step is ``(mode, x, grad_out)``: the module is put in ``mode`` ("train" or
     "eval"), called on a fresh ``requires_grad`` tensor ``x``, and the output is
-    backpropagated with ``grad_out``. Returned, as plain arrays: the parameters and
+    backpropagated with ``grad_out`` (a ``None`` ``grad_out`` runs the forward only:
+    the perturbed steps of a finite difference need nothing else). Returned, as plain arrays: the parameters and
     buffers right after construction, and per step the output, ``x.grad``, each
     parameter's ``.grad`` and each buffer after the step (``None`` where a gradient
     does not exist; ``backward_error`` when ``backward()`` raised).
     """
     import torch
 
-    layer = _student_callable(module, class_name)(**dict(init_kwargs))
-    layer = layer.double()
+    with watch():
+        layer = _student_callable(module, class_name)(**dict(init_kwargs))
+        layer = layer.double()
     report: dict[str, Any] = {
         "parameters": {n: _array(p) for n, p in layer.named_parameters()},
         "buffers": {n: _array(b) for n, b in layer.named_buffers()},
@@ -86,12 +98,16 @@ def torch_module(
         for p in layer.parameters():
             p.grad = None
         xt = torch.tensor(x, dtype=torch.float64, requires_grad=True)
-        out = layer(xt)
+        with watch():
+            out = layer(xt)
         record: dict[str, Any] = {"out": _array(out), "backward_error": ""}
-        try:
-            out.backward(torch.tensor(grad_out, dtype=out.dtype))
-        except Exception as exc:
-            record["backward_error"] = f"{type(exc).__name__}: {exc}"[:300]
+        if grad_out is not None:
+            g = torch.tensor(grad_out, dtype=out.dtype)
+            try:
+                with watch():
+                    out.backward(g)
+            except Exception as exc:
+                record["backward_error"] = f"{type(exc).__name__}: {exc}"[:300]
         record["x_grad"] = _array(xt.grad)
         record["grads"] = {n: _array(p.grad) for n, p in layer.named_parameters()}
         record["buffers"] = {n: _array(b) for n, b in layer.named_buffers()}
@@ -108,6 +124,9 @@ def torch_init(
     seed: int = 0,
     other_seed: int = 1,
     parameter: bool = False,
+    repeat: bool = True,
+    *,
+    watch: Watch = contextlib.nullcontext,
 ) -> dict[str, Any]:
     """Call an in-place initialiser ``fn_name(tensor, **kwargs, generator=g)``.
 
@@ -115,7 +134,8 @@ def torch_init(
     function that does not fill it is seen, whatever the memory held), wrapped in an
     ``nn.Parameter`` when ``parameter``; ``g`` is ``torch.Generator().manual_seed(seed)``.
     Returned: whether the result ``is`` that tensor, its values after the call, and
-    the values of a second call with the same seed and of one with ``other_seed``.
+    (when ``repeat``) the values of a second call with the same seed and of one with
+    ``other_seed``.
     """
     import torch
 
@@ -125,20 +145,23 @@ def torch_init(
         tensor = torch.empty(shape, dtype=torch.float64).fill_(float("nan"))
         if parameter:
             tensor = torch.nn.Parameter(tensor)
-        result = fn(tensor, **dict(kwargs), generator=torch.Generator().manual_seed(s))
+        generator = torch.Generator().manual_seed(s)
+        with watch():
+            result = fn(tensor, **dict(kwargs), generator=generator)
         return tensor, result
 
     tensor, result = run(seed)
-    first = _array(tensor)
-    return {
-        "returned_same": result is tensor,
-        "values": first,
-        "again": _array(run(seed)[0]),
-        "other": _array(run(other_seed)[0]),
-    }
+    report = {"returned_same": result is tensor, "values": _array(tensor)}
+    if repeat:
+        report["again"] = _array(run(seed)[0])
+        report["other"] = _array(run(other_seed)[0])
+    return report
 
 
-#: ``name -> probe(module, *args, **kwargs)``.
+Watch = Callable[[], AbstractContextManager[Any]]
+
+
+#: ``name -> probe(module, *args, watch=..., **kwargs)``.
 PROBES: dict[str, Callable[..., Any]] = {
     "describe_result": describe_result,
     "torch_module": torch_module,

@@ -160,6 +160,13 @@ def _torch_modes(rules: Rules, log: list[str]) -> list[Callable[[], Any]]:
         banned = frozenset(rules.forbidden_aten_ops)
 
         class _AtenOps(TorchDispatchMode):
+            @classmethod
+            def _should_skip_dynamo(cls) -> bool:
+                # torch's hook for modes that need no Dynamo guard: without it every
+                # op goes through torch._dynamo.disable, which imports Dynamo (70 MB
+                # in each warm zygote) and adds a frame per ATen op
+                return False
+
             def __torch_dispatch__(  # type: ignore[override]
                 self, func: Any, types: Any, args: Any = (), kwargs: Any = None
             ) -> Any:
@@ -260,6 +267,8 @@ def _run_one(
         if probe is None:
             raise KeyError(f"unknown probe {call.target!r}")  # a grader bug, not the student's
         fn: Any = functools.partial(probe, module)
+        if tripwires is not None:  # a probe watches the student's parts only
+            fn = functools.partial(probe, module, watch=tripwires.watching)
     else:
         fn = module.__dict__.get(call.target)
         if fn is None or not callable(fn):
@@ -277,7 +286,7 @@ def _run_one(
             over="warn", invalid="warn", divide="warn", under="ignore"
         ):
             warnings.simplefilter("always")
-            if tripwires is not None:
+            if tripwires is not None and not call.target.startswith("probe:"):
                 with tripwires.watching():
                     result = fn(*args, **kwargs)
             else:

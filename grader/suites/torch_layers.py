@@ -53,7 +53,8 @@ _WHAT_KO = {
 _BN_KEYS = tuple(_WHAT)
 _LN_KEYS = ("out", "x_grad", "grads.weight", "grads.bias")
 
-Step = tuple[str, np.ndarray, np.ndarray]
+#: (mode, x, grad_out); no grad_out: the forward only
+Step = tuple[str, np.ndarray, np.ndarray | None]
 
 
 def _module_call(cid: str, cls: str, init: Mapping[str, Any], params: Mapping[str, np.ndarray],
@@ -197,6 +198,7 @@ class ModuleFiniteDifference(ModuleSteps):
                 return Verdict(0.0, msg("grade.bad-output", function=function,
                                         message="the probe's report is malformed"))
             x0, g = steps[0][1], steps[0][2]
+            assert g is not None  # step 0 is always backpropagated
             grad = _dig(mine[0], "x_grad")
             outs = [_dig(r, "out") for r in mine]
             if not isinstance(grad, np.ndarray) or grad.shape != x0.shape or not all(
@@ -234,7 +236,7 @@ def _fd_steps(mode: str, x: np.ndarray, g: np.ndarray, coords: Sequence[tuple[in
         for sign in (1.0, -1.0):
             xp = x.copy()
             xp[index] += sign * h
-            steps.append((mode, xp, g))
+            steps.append((mode, xp, None))  # forward only: the losses use step 0's g
     return steps
 
 
@@ -378,6 +380,7 @@ def _bn_eval(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
 def _bn_fd(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
     init = {"num_features": _C}
     (mode, x, g), = _bn_train_steps(cases, 1)
+    assert g is not None
     scale = np.std(x, axis=0)
     coords = [(0, _C - 1), (2, _C - 1), (1, 0), (3, 1), (0, 2), (2, 3)]
     return [("a training batch of 4", _module_call(
@@ -445,8 +448,10 @@ _TARGET_OF = {"xavier_uniform_": "xavier_uniform", "kaiming_normal_": "he_normal
 
 
 def _init_call(cid: str, function: str, shape: tuple[int, ...], cases: Cases,
-               kwargs: Mapping[str, Any] | None = None, parameter: bool = False
-               ) -> tuple[str, Call]:
+               kwargs: Mapping[str, Any] | None = None, parameter: bool = False,
+               repeat: bool = True) -> tuple[str, Call]:
+    """A ``torch_init`` probe call; ``repeat=False`` skips the two extra runs (same and
+    other seed) that only the reproducibility test reads."""
     kw = dict(kwargs or {})
     seed = cases.seed()
     other = cases.seed()
@@ -455,7 +460,7 @@ def _init_call(cid: str, function: str, shape: tuple[int, ...], cases: Cases,
                     for k, v in kw.items())
     label = f"{'an nn.Parameter' if parameter else 'a tensor'} of shape {shape}{shown}"
     return label, Call(cid, "probe:torch_init",
-                       (function, shape, tuple(kw.items()), seed, other, parameter),
+                       (function, shape, tuple(kw.items()), seed, other, parameter, repeat),
                        returns="raw", group=function)
 
 
@@ -479,7 +484,7 @@ def _init_sample(value: Value) -> np.ndarray | None:
 def _init_distribution(function: str, variants: Sequence[tuple[tuple[int, ...], Mapping[str, Any]]]
                        ) -> DistributionCheck:
     def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
-        return [_init_call(f"d{i}", function, shape, cases, kw)
+        return [_init_call(f"d{i}", function, shape, cases, kw, repeat=False)
                 for i, (shape, kw) in enumerate(variants)]
 
     return DistributionCheck(build, _init_target, _init_shape, _init_sample,

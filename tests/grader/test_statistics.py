@@ -11,6 +11,7 @@ import math
 
 import numpy as np
 import pytest
+from scipy import stats
 
 from grader.checks.statistics import (
     DEFAULT_ALPHA,
@@ -18,6 +19,7 @@ from grader.checks.statistics import (
     assess,
     histogram,
     judge_samples,
+    ks_test,
     signature,
     similar,
 )
@@ -132,3 +134,21 @@ def test_histogram_is_plain_capped_data() -> None:
     density = np.array(plot["counts"]) / (N_BIG * width)
     assert np.max(np.abs(density - np.array(plot["expected_density"]))) < 0.1 * max(
         plot["expected_density"])
+
+
+@pytest.mark.parametrize("n", [1, 7, 1000, N_CONV, N_BIG])
+@pytest.mark.parametrize("scale", [1.0, 1.03, 1.3])
+def test_ks_test_gives_scipy_kstest_numbers(n: int, scale: float) -> None:
+    """Our KS (one sort, a ufunc for F) is scipy.stats.kstest's exact method."""
+    rng = np.random.default_rng(n)
+    for target, draw, dist in [
+        (NORMAL, rng.normal(0.0, NORMAL.scale * scale, n), stats.norm(0.0, NORMAL.scale)),
+        (UNIFORM, rng.uniform(-UNIFORM.scale, UNIFORM.scale, n) * scale,
+         stats.uniform(-UNIFORM.scale, 2 * UNIFORM.scale)),
+    ]:
+        want = stats.kstest(draw, dist.cdf)
+        found = {f.statistic: f for f in assess(draw, target, 1e-6)}["ks"]
+        assert found.value == pytest.approx(float(want.statistic), rel=1e-12, abs=1e-15)
+        assert found.p == pytest.approx(float(want.pvalue), rel=1e-9, abs=1e-300)
+        d, p = ks_test(draw, dist.cdf)
+        assert (d, p) == pytest.approx((float(want.statistic), float(want.pvalue)), rel=1e-12)

@@ -42,7 +42,7 @@ class InProcessWithTripwires:
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.monkeypatch = monkeypatch
 
-    def evaluate(self, request: EvalRequest) -> Evaluation:
+    def evaluate(self, request: EvalRequest, *, on_outcome: object = None) -> Evaluation:
         for name in request.rules.forbidden_calls:
             owner, attr = _resolve_owner(name)
             if owner is not None and hasattr(owner, attr):
@@ -355,7 +355,7 @@ def test_library_layer_norm_fails_even_though_its_values_are_right(
     monkeypatch.undo()
 
     class NoTripwires(InProcessWithTripwires):
-        def evaluate(self, request: EvalRequest) -> Evaluation:
+        def evaluate(self, request: EvalRequest, *, on_outcome: object = None) -> Evaluation:
             module = load_module(request.source, request.module_name, request.filename,
                                  register=False)
             assert not isinstance(module, LoadFailure)

@@ -320,3 +320,54 @@ def test_what_a_killed_call_printed_reaches_the_instructor(sandbox: Sandbox) -> 
                                       call_timeout=0.5))
     assert ev.outcomes["c"].error is not None and ev.outcomes["c"].error.kind == "timeout"
     assert ev.stdout == "step 1 done, 한국어\n"
+
+
+def test_outcomes_stream_while_the_child_runs(sandbox: Sandbox) -> None:
+    """Each outcome reaches ``on_outcome`` as soon as it is sent: the first call's
+    outcome arrives while the second call is still sleeping in the child."""
+    source = SOURCE + '''
+def nap(x):
+    time.sleep(0.5)
+    return x
+'''
+    seen: list[tuple[str, float]] = []
+    start = time.monotonic()
+    request = EvalRequest(source, "activations.py", "activations",
+                          (Call("a", "sigmoid", (X,)), Call("b", "nap", (X,))), call_timeout=5.0)
+    ev = sandbox.evaluate(request, on_outcome=lambda cid, o: seen.append((cid, time.monotonic())))
+    finished = time.monotonic()
+    assert [cid for cid, _ in seen] == ["a", "b"]
+    assert finished - seen[0][1] >= 0.4  # "a" came before "b" had slept
+    assert seen[0][1] - start < finished - start - 0.4
+    assert _ok(ev.outcomes["a"].value)
+
+
+def test_streamed_outcomes_are_the_final_ones_even_across_a_crash(sandbox: Sandbox) -> None:
+    """A call that kills the child is never streamed (the parent makes its outcome up);
+    the calls after it run in a fresh child and are streamed from there."""
+    source = SOURCE + '''
+import ctypes
+
+def crash(x):
+    ctypes.string_at(0)
+'''
+    streamed: dict[str, object] = {}
+    calls = (Call("a", "sigmoid", (X,)), Call("c", "crash", (X,), group="crash"),
+             Call("d", "sigmoid", (X,)))
+    ev = sandbox.evaluate(EvalRequest(source, "activations.py", "activations", calls),
+                          on_outcome=lambda cid, o: streamed.setdefault(cid, o))
+    assert set(streamed) == {"a", "d"}
+    assert ev.outcomes["c"].error is not None and ev.outcomes["c"].error.kind == "crashed"
+    for cid, outcome in streamed.items():
+        final = ev.outcomes[cid]
+        assert isinstance(outcome, type(final)) and outcome.error == final.error is None
+        assert np.array_equal(outcome.value, final.value) and _ok(final.value)
+
+
+def test_a_failing_outcome_callback_does_not_lose_outcomes(sandbox: Sandbox) -> None:
+    def boom(cid: str, outcome: object) -> None:
+        raise RuntimeError("the caller's bug")
+
+    ev = sandbox.evaluate(_request(Call("a", "sigmoid", (X,)), Call("b", "sigmoid", (X,))),
+                          on_outcome=boom)
+    assert _ok(ev.outcomes["a"].value) and _ok(ev.outcomes["b"].value)
