@@ -381,6 +381,41 @@ def test_every_route_to_a_forbidden_routine_is_seen(
     assert all(name in output for output in lost.values()), lost
 
 
+BN_EVAL_ONLY = '''
+
+class BatchNorm1d(BatchNorm1d):
+    def forward(self, x):
+        if self.training:
+            return super().forward(x)
+        return torch.ops.aten.native_batch_norm(
+            x, self.weight, self.bias, self.running_mean, self.running_var, False, 0.0,
+            self.eps)[0]
+'''
+LN_3D_ONLY = '''
+
+class LayerNorm(LayerNorm):
+    def forward(self, x):
+        if x.dim() != 3:
+            return super().forward(x)
+        return torch.ops.aten.native_layer_norm(x, list(self.normalized_shape), self.weight,
+                                                self.bias, self.eps)[0]
+'''
+
+
+@pytest.mark.parametrize("source, test, name", [
+    (BN_EVAL_ONLY, "BatchNorm1d: eval mode", "aten.native_batch_norm"),
+    (LN_3D_ONLY, "LayerNorm: values and gradients", "aten.native_layer_norm"),
+], ids=["batch-norm-in-eval-only", "layer-norm-for-3d-only"])
+def test_a_forbidden_routine_on_one_mode_or_shape_only_is_seen(
+        source: str, test: str, name: str, exercise: Exercise,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe watches the first step of each (mode, shape) of a call, so a student
+    who reaches for the fused kernel in eval mode only, or for 3-d inputs only, is
+    still caught on the tests that run that mode or shape."""
+    lost = _lost(_grade(exercise, REFERENCE + source, monkeypatch))
+    assert test in lost and name in lost[test], lost
+
+
 def test_the_reference_dispatches_no_forbidden_aten_op(exercise: Exercise) -> None:
     """A hand-written BatchNorm/LayerNorm reaches none of the fused kernels, so the
     ATen list cannot fail an honest submission."""
