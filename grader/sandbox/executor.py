@@ -14,6 +14,7 @@ Nothing the submission does makes ``evaluate`` raise.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import logging
 import math
 import os
@@ -44,6 +45,8 @@ __all__ = [
 log = logging.getLogger("gradwell.sandbox")
 
 _READ = 1 << 20
+#: the result pipe's capacity (``/proc/sys/fs/pipe-max-size`` is 1 MiB by default)
+_RESULT_PIPE = 1 << 20
 #: after ``done``, how long a child may take to exit before it is killed (no penalty)
 _EXIT_GRACE = 1.0
 
@@ -399,6 +402,8 @@ class _Evaluator:
         memfd = os.memfd_create("gradwell-plan", os.MFD_CLOEXEC)
         pipes = [os.pipe() for _ in range(3)]
         result_r, out_r, err_r = (r for r, _ in pipes)
+        with contextlib.suppress(OSError):  # a 64 KiB pipe makes a 512 KiB sample 8 round trips
+            fcntl.fcntl(result_r, fcntl.F_SETPIPE_SZ, _RESULT_PIPE)
         try:
             view = memoryview(data)
             while view:
