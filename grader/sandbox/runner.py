@@ -12,6 +12,7 @@ taken in the parent from the returned values (design.md, invariant 1).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib
@@ -82,10 +83,13 @@ class Tripwires:
     rules: Rules
     log: list[str] = field(default_factory=list)
     _modes: list[Callable[[], Any]] = field(default_factory=list)
+    #: id(original) -> (the owner module's name + ".", its tripwire)
+    _aliases: dict[int, tuple[str, Callable[..., Any]]] = field(default_factory=dict)
 
     def install(self) -> None:
         for name in self.rules.forbidden_calls:
             self._wrap(name)
+        self._wire_aliases()
         if self.rules.forbid_torch or self.rules.forbidden_aten_ops:
             self._modes = _torch_modes(self.rules, self.log)
 
@@ -102,15 +106,38 @@ class Tripwires:
             log.append(dotted)
             return original(*args, **kwargs)
 
-        try:
-            functools.update_wrapper(tripwire, original)
-        except (AttributeError, TypeError):
-            pass
+        # The name and docstring only: functools.update_wrapper would also set
+        # __wrapped__, the documented way around a wrapper (inspect.unwrap).
+        for name in ("__name__", "__qualname__", "__doc__", "__module__"):
+            with contextlib.suppress(AttributeError, TypeError):
+                setattr(tripwire, name, getattr(original, name))
         tripwire.__gradwell_tripwire__ = True  # type: ignore[attr-defined]
         try:
             setattr(owner, attr, tripwire)
         except (AttributeError, TypeError):
-            pass  # a C type that refuses new attributes: the dispatch mode still sees it
+            return  # a C type that refuses new attributes: the dispatch mode still sees it
+        # The same object in the owner's submodules (scipy.special.expit is
+        # scipy.special._ufuncs.expit) is wired too, by ``_wire_aliases``. Not below a
+        # top-level package: scanning all of torch would cost each child 40 ms, and
+        # torch's kernels are watched by the dispatch mode whatever the route.
+        if isinstance(owner, types.ModuleType) and "." in owner.__name__:
+            self._aliases[id(original)] = (owner.__name__ + ".", tripwire)
+
+    def _wire_aliases(self) -> None:
+        if not self._aliases:
+            return
+        prefixes = tuple({prefix for prefix, _ in self._aliases.values()})
+        for module_name, module in list(sys.modules.items()):
+            if module is None or not module_name.startswith(prefixes):
+                continue
+            namespace = getattr(module, "__dict__", None)
+            if not isinstance(namespace, dict):
+                continue
+            for key, value in list(namespace.items()):
+                found = self._aliases.get(id(value))
+                if found is not None and module_name.startswith(found[0]):
+                    with contextlib.suppress(AttributeError, TypeError):
+                        setattr(module, key, found[1])
 
     def watching(self) -> Any:
         """A context manager that records torch usage while the student's code runs."""
@@ -215,116 +242,9 @@ def load_module(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             exec(code, module.__dict__)
-    except BaseException as exc:  # noqa: BLE001 - the student's code may raise anything
+    except BaseException as exc:
         return LoadFailure(type(exc).__name__, _text(_message(exc)), _student_line(exc, filename))
     return module
-
-
-def iter_execute(
-    module: types.ModuleType,
-    calls: Sequence[Call],
-    *,
-    tripwires: Tripwires | None = None,
-    probes: Mapping[str, Callable[..., Any]] | None = None,
-) -> Iterator[tuple[str, Outcome]]:
-    """Run ``calls`` in order against ``module``, yielding ``(call_id, outcome)``.
-
-    Each outcome is yielded as soon as it exists, so a caller that streams them keeps
-    every finished result even if a later call kills the process.
-    """
-    if probes is None:
-        from grader.sandbox.probes import PROBES
-
-        probes = PROBES
-    kept: dict[str, Any] = {}
-    filename = getattr(module, "__file__", None) or "<submission>"
-    for call in calls:
-        yield call.id, _run_one(module, call, kept, filename, tripwires, probes)
-
-
-def execute(
-    module: types.ModuleType,
-    calls: Sequence[Call],
-    *,
-    tripwires: Tripwires | None = None,
-    probes: Mapping[str, Callable[..., Any]] | None = None,
-) -> dict[str, Outcome]:
-    """:func:`iter_execute`, collected into a dict."""
-    return dict(iter_execute(module, calls, tripwires=tripwires, probes=probes))
-
-
-def _run_one(
-    module: types.ModuleType,
-    call: Call,
-    kept: dict[str, Any],
-    filename: str,
-    tripwires: Tripwires | None,
-    probes: Mapping[str, Callable[..., Any]],
-) -> Outcome:
-    start = time.perf_counter()
-    if call.target.startswith("probe:"):
-        probe = probes.get(call.target.removeprefix("probe:"))
-        if probe is None:
-            raise KeyError(f"unknown probe {call.target!r}")  # a grader bug, not the student's
-        fn: Any = functools.partial(probe, module)
-        if tripwires is not None:  # a probe watches the student's parts only
-            fn = functools.partial(probe, module, watch=tripwires.watching)
-    else:
-        fn = module.__dict__.get(call.target)
-        if fn is None or not callable(fn):
-            return Outcome(error=CallError("missing", message=call.target))
-    try:
-        args = tuple(_build(a, kept) for a in call.args)
-        kwargs = {k: _build(v, kept) for k, v in call.kwargs.items()}
-    except _MissingRef as exc:
-        return Outcome(error=CallError("not-run", message=str(exc)))
-    before = _digests(args, kwargs)
-    marker = len(tripwires.log) if tripwires else 0
-    caught: list[warnings.WarningMessage] = []
-    try:
-        with warnings.catch_warnings(record=True) as caught_list, np.errstate(
-            over="warn", invalid="warn", divide="warn", under="ignore"
-        ):
-            warnings.simplefilter("always")
-            if tripwires is not None and not call.target.startswith("probe:"):
-                with tripwires.watching():
-                    result = fn(*args, **kwargs)
-            else:
-                result = fn(*args, **kwargs)
-            caught = list(caught_list)
-    except BaseException as exc:  # noqa: BLE001 - SystemExit and KeyboardInterrupt included
-        return Outcome(
-            error=CallError("exception", type(exc).__name__, _text(_message(exc)),
-                            _student_line(exc, filename)),
-            forbidden=_forbidden_since(tripwires, marker),
-            seconds=time.perf_counter() - start,
-        )
-    seconds = time.perf_counter() - start
-    mutated = tuple(k for k, d in _digests(args, kwargs).items() if before.get(k) != d)
-    if call.keep:
-        kept[call.id] = result
-    try:
-        value = _convert(result, call.returns)
-    except _BadOutput as exc:
-        return Outcome(
-            error=CallError("bad-output", message=_text(str(exc))),
-            mutated=mutated, forbidden=_forbidden_since(tripwires, marker), seconds=seconds,
-        )
-    return Outcome(
-        value=value,
-        mutated=mutated,
-        warnings=_warning_texts(caught),
-        forbidden=_forbidden_since(tripwires, marker),
-        seconds=seconds,
-    )
-
-
-class _MissingRef(Exception):
-    pass
-
-
-class _BadOutput(Exception):
-    pass
 
 
 def _build(arg: Arg, kept: Mapping[str, Any]) -> Any:
@@ -353,24 +273,35 @@ def _build(arg: Arg, kept: Mapping[str, Any]) -> Any:
             return obj
         try:
             return obj[arg.index]
-        except Exception as exc:  # noqa: BLE001 - the student's object
+        except Exception as exc:
             raise _MissingRef(f"result of {arg.call_id!r} has no item {arg.index}") from exc
     return arg
 
 
-def _digests(args: tuple[Any, ...], kwargs: Mapping[str, Any]) -> dict[int | str, bytes]:
+def _digests(
+    args: tuple[Any, ...], kwargs: Mapping[str, Any], *,
+    _blake2b: Any = hashlib.blake2b, _contiguous: Any = np.ascontiguousarray,
+    _ndarray: type = np.ndarray, _isinstance: Any = isinstance, _repr: Any = repr,
+) -> dict[int | str, bytes]:
+    """A digest of every array argument, to tell whether the call modified one.
+
+    The library functions it uses are bound when this module is imported — before any
+    submission is loaded — so a submission that patches ``hashlib.blake2b``,
+    ``np.ascontiguousarray``, ``isinstance`` or this module's attributes does not
+    change what is reported (``ndarray.tobytes`` is a C method and cannot be patched).
+    """
     out: dict[int | str, bytes] = {}
     items: list[tuple[int | str, Any]] = [*enumerate(args), *kwargs.items()]
     for key, value in items:
-        arrays = [value] if isinstance(value, np.ndarray) else (
-            [v for v in value if isinstance(v, np.ndarray)]
-            if isinstance(value, (list, tuple)) else []
+        arrays = [value] if _isinstance(value, _ndarray) else (
+            [v for v in value if _isinstance(v, _ndarray)]
+            if _isinstance(value, (list, tuple)) else []
         )
         if arrays:
-            h = hashlib.blake2b(digest_size=16)
+            h = _blake2b(digest_size=16)
             for a in arrays:
-                h.update(repr((a.shape, a.dtype.str)).encode())
-                h.update(np.ascontiguousarray(a).tobytes())
+                h.update(_repr((a.shape, a.dtype.str)).encode())
+                h.update(_contiguous(a).tobytes())
             out[key] = h.digest()
     return out
 
@@ -400,7 +331,7 @@ def _as_float_array(obj: Any) -> np.ndarray:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             arr = np.asarray(obj, dtype=np.float64)
-    except Exception as exc:  # noqa: BLE001 - whatever __array__ raises
+    except Exception as exc:
         raise _BadOutput(
             f"cannot be converted to a float64 array ({type(exc).__name__}: {_text(str(exc))})"
         ) from None
@@ -446,7 +377,7 @@ def _describe(obj: Any) -> str:
 def _message(exc: BaseException) -> str:
     try:
         return str(exc)
-    except Exception:  # noqa: BLE001 - a __str__ that raises
+    except Exception:
         return "<unprintable>"
 
 
@@ -480,3 +411,116 @@ def _forbidden_since(tripwires: Tripwires | None, marker: int) -> tuple[str, ...
         return ()
     return tuple(dict.fromkeys(tripwires.log[marker:]))
 
+
+# -- the loop (last: it binds the helpers above as defaults, so that a submission
+# patching this module's attributes after import does not change what it reports)
+
+
+def _run_one(
+    module: types.ModuleType,
+    call: Call,
+    kept: dict[str, Any],
+    filename: str,
+    tripwires: Tripwires | None,
+    probes: Mapping[str, Callable[..., Any]],
+    *,
+    _digests: Callable[..., dict[int | str, bytes]] = _digests,
+) -> Outcome:
+    start = time.perf_counter()
+    if call.target.startswith("probe:"):
+        probe = probes.get(call.target.removeprefix("probe:"))
+        if probe is None:
+            raise KeyError(f"unknown probe {call.target!r}")  # a grader bug, not the student's
+        fn: Any = functools.partial(probe, module)
+        if tripwires is not None:  # a probe watches the student's parts only
+            fn = functools.partial(probe, module, watch=tripwires.watching)
+    else:
+        fn = module.__dict__.get(call.target)
+        if fn is None or not callable(fn):
+            return Outcome(error=CallError("missing", message=call.target))
+    try:
+        args = tuple(_build(a, kept) for a in call.args)
+        kwargs = {k: _build(v, kept) for k, v in call.kwargs.items()}
+    except _MissingRef as exc:
+        return Outcome(error=CallError("not-run", message=str(exc)))
+    before = _digests(args, kwargs)
+    marker = len(tripwires.log) if tripwires else 0
+    caught: list[warnings.WarningMessage] = []
+    try:
+        with warnings.catch_warnings(record=True) as caught_list, np.errstate(
+            over="warn", invalid="warn", divide="warn", under="ignore"
+        ):
+            warnings.simplefilter("always")
+            if tripwires is not None and not call.target.startswith("probe:"):
+                with tripwires.watching():
+                    result = fn(*args, **kwargs)
+            else:
+                result = fn(*args, **kwargs)
+            caught = list(caught_list)
+    except BaseException as exc:
+        return Outcome(
+            error=CallError("exception", type(exc).__name__, _text(_message(exc)),
+                            _student_line(exc, filename)),
+            forbidden=_forbidden_since(tripwires, marker),
+            seconds=time.perf_counter() - start,
+        )
+    seconds = time.perf_counter() - start
+    mutated = tuple(k for k, d in _digests(args, kwargs).items() if before.get(k) != d)
+    if call.keep:
+        kept[call.id] = result
+    try:
+        value = _convert(result, call.returns)
+    except _BadOutput as exc:
+        return Outcome(
+            error=CallError("bad-output", message=_text(str(exc))),
+            mutated=mutated, forbidden=_forbidden_since(tripwires, marker), seconds=seconds,
+        )
+    return Outcome(
+        value=value,
+        mutated=mutated,
+        warnings=_warning_texts(caught),
+        forbidden=_forbidden_since(tripwires, marker),
+        seconds=seconds,
+    )
+
+
+class _MissingRef(Exception):
+    pass
+
+
+class _BadOutput(Exception):
+    pass
+
+
+def iter_execute(
+    module: types.ModuleType,
+    calls: Sequence[Call],
+    *,
+    tripwires: Tripwires | None = None,
+    probes: Mapping[str, Callable[..., Any]] | None = None,
+    _run_one: Callable[..., Outcome] = _run_one,
+) -> Iterator[tuple[str, Outcome]]:
+    """Run ``calls`` in order against ``module``, yielding ``(call_id, outcome)``.
+
+    Each outcome is yielded as soon as it exists, so a caller that streams them keeps
+    every finished result even if a later call kills the process.
+    """
+    if probes is None:
+        from grader.sandbox.probes import PROBES
+
+        probes = PROBES
+    kept: dict[str, Any] = {}
+    filename = getattr(module, "__file__", None) or "<submission>"
+    for call in calls:
+        yield call.id, _run_one(module, call, kept, filename, tripwires, probes)
+
+
+def execute(
+    module: types.ModuleType,
+    calls: Sequence[Call],
+    *,
+    tripwires: Tripwires | None = None,
+    probes: Mapping[str, Callable[..., Any]] | None = None,
+) -> dict[str, Outcome]:
+    """:func:`iter_execute`, collected into a dict."""
+    return dict(iter_execute(module, calls, tripwires=tripwires, probes=probes))

@@ -545,14 +545,18 @@ def _child_main(fds: list[int], spec: limits.ChildSpec) -> int:
     out = _Out(3)
     trip = runner.Tripwires(plan.rules)
     trip.install()
+    # what runs after the submission is loaded is bound now: patching these modules'
+    # attributes from the submission changes nothing
+    iterate, failure_type = runner.iter_execute, runner.LoadFailure
+    encode_outcome, encode_done = wire.encode_outcome, wire.encode_done
     module = runner.load_module(plan.source, plan.module_name, plan.filename)
-    if isinstance(module, runner.LoadFailure):
+    if isinstance(module, failure_type):
         out.send(wire.encode_load_failure(module))
     else:
         out.send(wire.encode_loaded())
-        for cid, outcome in runner.iter_execute(module, plan.calls, tripwires=trip):
-            out.send(wire.encode_outcome(cid, outcome))
-    out.send(wire.encode_done())
+        for cid, outcome in iterate(module, plan.calls, tripwires=trip):
+            out.send(encode_outcome(cid, outcome))
+    out.send(encode_done())
     for stream in (sys.__stdout__, sys.__stderr__, sys.stdout, sys.stderr):
         try:
             if stream is not None:

@@ -17,9 +17,10 @@ so that a write to file descriptor 1 of any process would show up in its stdout.
 A hang costs the exercise's 10 s call timeout and is marked slow, as are the per-attack
 CLI runs (one combined CLI run stays in the fast suite).
 
-Two routes to unearned points are known defects, kept as strict xfails so that the fix
-shows: hiding an in-place modification of an input from the child-side digest, and
-calling a forbidden function around its tripwire (``__wrapped__``).
+Two routes to unearned points found here are closed: hiding an in-place modification
+of an input from the child-side digest by patching NumPy, hashlib or the harness's
+module attributes, and calling a forbidden function around its tripwire
+(``__wrapped__``, or the same object under another module's name).
 """
 
 from __future__ import annotations
@@ -421,16 +422,7 @@ HIDE_MUTATION = {
     """,
 }
 
-_MUTATION_DEFECT = (
-    "defect: whether an input was modified is decided in the child "
-    "(grader/sandbox/runner.py, _run_one: before/after = _digests(args, kwargs), with "
-    "hashlib.blake2b over np.ascontiguousarray(a).tobytes()), i.e. by code the "
-    "submission can monkeypatch, so a function that modifies its input earns the "
-    "no-mutation point (design.md invariant 1: what decides a score runs in the parent)"
-)
 
-
-@pytest.mark.xfail(strict=True, reason=_MUTATION_DEFECT)
 @pytest.mark.parametrize("how", list(HIDE_MUTATION))
 def test_hiding_an_input_modification_earns_nothing(how: str) -> None:
     control = graded(submission(RELU_IN_PLACE))
@@ -440,23 +432,18 @@ def test_hiding_an_input_modification_earns_nothing(how: str) -> None:
     assert differences(result, control) == {}, explain(result)
 
 
-_TRIPWIRE_DEFECT = (
-    "defect: the forbidden-call tripwire (grader/sandbox/runner.py, Tripwires._wrap) wraps "
-    "scipy.special.expit with functools.update_wrapper, which sets __wrapped__ to the "
-    "original: calling scipy.special.expit.__wrapped__ is never recorded, so a library "
-    "one-liner the exercise forbids earns full marks"
-)
-
-
-@pytest.mark.xfail(strict=True, reason=_TRIPWIRE_DEFECT)
-def test_reaching_around_a_forbidden_call_tripwire_earns_nothing() -> None:
+@pytest.mark.parametrize("route", [
+    "scipy.special.expit.__wrapped__",
+    "scipy.special._ufuncs.expit",
+], ids=["__wrapped__", "private-module"])
+def test_reaching_around_a_forbidden_call_tripwire_earns_nothing(route: str) -> None:
     forbidden = replace("sigmoid", "return scipy.special.expit(np.asarray(x, dtype=float))",
                         imports="import numpy as np\nimport scipy.special")
     control = graded(submission(forbidden))
     assert scores(control)["sigmoid: values"] == 0.0, explain(control)
-    around = replace("sigmoid",
-                     "return scipy.special.expit.__wrapped__(np.asarray(x, dtype=float))",
-                     imports="import numpy as np\nimport scipy.special")
+    around = replace("sigmoid", f"return {route}(np.asarray(x, dtype=float))",
+                     imports="import numpy as np\nimport scipy.special\n"
+                             "import scipy.special._ufuncs")
     result = graded(submission(around))
     assert differences(result, control) == {}, explain(result)
 
