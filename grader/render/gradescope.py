@@ -4,7 +4,8 @@ The contract's object (:meth:`Result.to_dict`) plus the presentation keys Grades
 spec defines (``gradescope/autograder_samples:docs/specs.md``): a Markdown top-level
 ``output`` (``output_format: "md"``) with the total and the misconceptions found,
 ``number`` and formats for each test, ``visibility``/``stdout_visibility`` and
-``extra_data``. No contract key is renamed; the schema in
+``extra_data``; a test with hidden inputs is ``after_published`` (see
+:data:`grader.render.json.GRADESCOPE_HIDDEN`). No contract key is renamed; the schema in
 ``grader/schemas/gradescope_results.schema.json`` describes the result.
 """
 
@@ -12,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from grader.render.json import dumps
+from grader.render.json import dumps, for_gradescope
 from grader.render.markdown import escape, misconception_ids
 from grader.render.messages import ui
 from grader.result import Result
@@ -22,7 +23,7 @@ __all__ = ["gradescope_dict", "render_gradescope"]
 
 def gradescope_dict(result: Result, lang: str = "en") -> dict[str, Any]:
     """The ``results.json`` object for ``result`` in language ``lang``."""
-    data = result.to_dict(lang)
+    data = for_gradescope(result.to_dict(lang))
     data["output"] = _top_output(result, lang)
     data["output_format"] = "md"
     # Feedback is plain text (it quotes code and numbers): shown verbatim.

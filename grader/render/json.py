@@ -8,7 +8,14 @@ from typing import Any
 
 from grader.result import Result
 
-__all__ = ["dumps", "finite", "render_json"]
+__all__ = ["dumps", "finite", "for_gradescope", "render_json"]
+
+#: On Gradescope a test marked ``hidden`` is invisible to the student and so is their
+#: total. gradwell's "hidden" means only that the test's inputs are never shown (its
+#: feedback is written for that), so such a test goes to Gradescope as
+#: ``after_published`` — seen once grades are published — with
+#: ``extra_data.hidden_inputs`` saying why.
+GRADESCOPE_HIDDEN = "after_published"
 
 
 def finite(obj: Any) -> Any:
@@ -31,6 +38,15 @@ def dumps(data: Any, *, indent: int | None = None) -> str:
     return json.dumps(finite(data), ensure_ascii=False, allow_nan=False, indent=indent)
 
 
+def for_gradescope(data: dict[str, Any]) -> dict[str, Any]:
+    """``data`` (a :meth:`Result.to_dict`) with test visibilities in Gradescope's terms."""
+    for test in data.get("tests", []):
+        if test.get("visibility") == "hidden":
+            test["visibility"] = GRADESCOPE_HIDDEN
+            test["extra_data"] = {**test.get("extra_data", {}), "hidden_inputs": True}
+    return data
+
+
 def render_json(result: Result, lang: str = "en") -> str:
-    """``result.to_dict(lang)`` as one line of strict JSON."""
-    return dumps(result.to_dict(lang))
+    """``result.to_dict(lang)`` as one line of strict JSON that Gradescope accepts."""
+    return dumps(for_gradescope(result.to_dict(lang)))

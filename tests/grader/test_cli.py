@@ -19,6 +19,7 @@ from click.testing import CliRunner
 
 import grader.cli
 from grader.cli import load_plugins, main
+from grader.render.json import for_gradescope
 from grader.schemas import gradescope_results_schema
 
 GOOD = (
@@ -195,7 +196,8 @@ def test_grade_json_is_the_contract_object(fakes: object, tmp_path: Path) -> Non
                     "--format", "json")
     assert result.exit_code == 0
     assert result.stderr == ""
-    assert json.loads(result.stdout) == fake_grade("activations", BROKEN).to_dict("en")
+    assert json.loads(result.stdout) == for_gradescope(
+        fake_grade("activations", BROKEN).to_dict("en"))
     data = json.loads(result.stdout)
     assert (data["score"], data["max_score"]) == (3.0, 5.0)
     assert data["tests"][1]["status"] == "failed"
@@ -316,7 +318,8 @@ def test_grade_reads_standard_input(fakes: object) -> None:
     result = runner.invoke(main, ["grade", "-", "--exercise", "activations", "--format", "json"],
                            input=BROKEN)
     assert result.exit_code == 0
-    assert json.loads(result.stdout) == fake_grade("activations", BROKEN).to_dict("en")
+    assert json.loads(result.stdout) == for_gradescope(
+        fake_grade("activations", BROKEN).to_dict("en"))
     bad = runner.invoke(main, ["grade", "-", "--exercise", "activations"], input=b"ok\xff")
     assert bad.exit_code == 2
     assert bad.stderr == (

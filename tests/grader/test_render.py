@@ -11,6 +11,7 @@ import pytest
 
 from grader.i18n import Text
 from grader.render import FORMATS, gradescope_dict, render
+from grader.render.json import for_gradescope
 from grader.render.markdown import escape, render_markdown, render_markdown_summary
 from grader.render.messages import UI_MESSAGES
 from grader.render.text import render_text
@@ -176,7 +177,7 @@ def test_junit_ungradable_uses_errors_and_strips_control_characters() -> None:
 
 def test_json_is_the_contract_object() -> None:
     result = make_result()
-    assert json.loads(render(result, "json", "ko")) == result.to_dict("ko")
+    assert json.loads(render(result, "json", "ko")) == for_gradescope(result.to_dict("ko"))
 
 
 @pytest.mark.parametrize("fmt", ["json", "gradescope"])
@@ -243,8 +244,27 @@ def test_gradescope_extras() -> None:
     contract = make_result().to_dict("en")
     for key in ("score", "max_score", "execution_time", "exercise", "status"):
         assert data[key] == contract[key]
-    for ours, theirs in zip(data["tests"], contract["tests"], strict=True):
+    for ours, theirs in zip(data["tests"], for_gradescope(contract)["tests"], strict=True):
         assert {k: ours[k] for k in theirs} == theirs
+
+
+@pytest.mark.parametrize("fmt", ["json", "gradescope"])
+def test_hidden_inputs_do_not_hide_the_total_on_gradescope(fmt: str) -> None:
+    """Gradescope hides a ``hidden`` test and the student's total with it; a test whose
+    inputs are hidden is shown once grades are published, and says why."""
+    result = make_result()
+    data = json.loads(render(result, fmt, "en"))
+    for test, ours in zip(data["tests"], result.tests, strict=True):
+        if ours.visibility == "hidden":
+            assert test["visibility"] == "after_published"
+            assert test["extra_data"]["hidden_inputs"] is True
+        else:
+            assert test["visibility"] == "visible" and "hidden_inputs" not in test.get(
+                "extra_data", {})
+    assert "hidden" not in {t["visibility"] for t in data["tests"]}
+    assert any(t.visibility == "hidden" for t in result.tests)
+    # gradwell's own object is unchanged
+    assert "hidden" in {t["visibility"] for t in result.to_dict("en")["tests"]}
 
 
 def test_text_view_without_a_tty() -> None:
