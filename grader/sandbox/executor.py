@@ -655,8 +655,11 @@ class Sandbox:
             raise ValueError(f"slots must be at least 1, got {slots}")
         self.config = config or SandboxConfig()
         self._slots = [_Slot(i, self.config) for i in range(slots)]
-        self._free: queue.SimpleQueue[_Slot] = queue.SimpleQueue()
-        for s in self._slots:
+        # Last in, first out: when fewer evaluations run than there are slots, the
+        # same zygote serves them all and its pages stay in the CPU's caches (a child's
+        # copy-on-write faults are ~10 ms cheaper than with slots taken in turn).
+        self._free: queue.LifoQueue[_Slot] = queue.LifoQueue()
+        for s in reversed(self._slots):
             self._free.put(s)
         self._closed = False
         self._pid = os.getpid()
