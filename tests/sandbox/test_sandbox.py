@@ -132,9 +132,13 @@ def _leftovers_of(uids: tuple[int, ...]) -> list[str]:
 
 
 def test_slot_uids_are_claimed_exclusively(sandbox: Sandbox) -> None:
-    config = SandboxConfig(uid_base=sandbox.slot_uids[0], uid_count=2)
-    claim = limits.claim_uid(config)
-    assert claim is not None and claim[0] == sandbox.slot_uids[0] + 1
+    # only the live slot's uid in range: nobody else may have it (whatever other
+    # sandboxes on this host hold, this one's claim is exclusive)
+    config = SandboxConfig(uid_base=sandbox.slot_uids[0], uid_count=1)
+    assert limits.claim_uid(config) is None
+    # a free uid of a wider range is claimed, never the live one
+    claim = limits.claim_uid(SandboxConfig(uid_base=sandbox.slot_uids[0], uid_count=50))
+    assert claim is not None and claim[0] != sandbox.slot_uids[0]
     os.close(claim[1])
 
 
