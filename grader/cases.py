@@ -88,4 +88,5 @@ class Cases:
         means = self.uniform((d,), -3.0, 3.0)
         scales = self.uniform((d,), 0.5, 4.0)
         scales[d - tiny_std_columns:] = 1e-2
-        return means + scales * self.normal((n, d))
+        rows: np.ndarray = means + scales * self.normal((n, d))
+        return rows

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 
-from grader.checks.base import Judging
+from grader.checks.base import Check, Judging
 from grader.exercise import Exercise, MisconceptionSpec
 from grader.result import Misconception
 from grader.sandbox.plan import Outcome
@@ -22,10 +22,10 @@ MutantRuns = Callable[[Exercise, MisconceptionSpec], Mapping[str, Outcome]]
 
 
 def diagnose(
-    exercise: Exercise, check: object, judging: Judging, mutant_runs: MutantRuns
+    exercise: Exercise, check: Check, judging: Judging, mutant_runs: MutantRuns
 ) -> tuple[Misconception, ...]:
     """The misconceptions of ``judging.spec.function`` that the student's outcomes match."""
-    agrees = getattr(check, "agrees")
+    agrees = check.agrees
     found: list[Misconception] = []
     for spec in exercise.misconceptions:
         if spec.function != judging.spec.function:

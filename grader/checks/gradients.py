@@ -10,7 +10,7 @@ matches the student's forward, even where the forward itself is judged elsewhere
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -18,7 +18,7 @@ from grader.cases import Cases
 from grader.checks.base import Check, Judging, Verdict, advice_for, precheck
 from grader.exercise import TestSpec
 from grader.i18n import msg
-from grader.sandbox.plan import Call, Ref
+from grader.sandbox.plan import Call, Ref, Returns
 
 __all__ = ["BackwardFiniteDifference", "ElementwiseFiniteDifference", "KinkCheck", "fd_step"]
 
@@ -26,7 +26,8 @@ FD_RELATIVE_STEP = 1e-6
 
 
 def fd_step(x: np.ndarray) -> np.ndarray:
-    return FD_RELATIVE_STEP * (1.0 + np.abs(x))
+    step: np.ndarray = FD_RELATIVE_STEP * (1.0 + np.abs(x))
+    return step
 
 
 class ElementwiseFiniteDifference(Check):
@@ -107,7 +108,8 @@ class KinkCheck(Check):
             want = np.asarray(j.expected[call.id].value, dtype=np.float64)
             if got.shape != x.shape:
                 return Verdict(0.0, msg("grade.wrong-shape", function=self.function,
-                                        case=j.label(call), got=str(got.shape), expected=str(x.shape)))
+                                        case=j.label(call), got=str(got.shape),
+                                        expected=str(x.shape)))
             low, high = self.allowed(kw)
             zero = x == 0
             ok_zero = (got[zero] >= low) & (got[zero] <= high)
@@ -154,11 +156,13 @@ class BackwardFiniteDifference(Check):
         args, kwargs = self.make_inputs(cases)
         x = args[0]
         dout = cases.normal(x.shape)
-        sent = ("array",) + ("skip",) * (self.outputs - 1)
+        # a literal tuple of computed length: not expressible without a cast
+        sent = cast(Returns, ("array",) + ("skip",) * (self.outputs - 1))
+        backward_returns = cast(Returns, ("array",) * len(self.grads))
         out = [
             ("forward", Call("fwd", self.forward, tuple(args), kwargs, returns=sent, keep=True)),
             ("backward", Call("bwd", self.backward, (dout, Ref("fwd", self.outputs - 1)),
-                              returns=("array",) * len(self.grads))),
+                              returns=backward_returns)),
         ]
         for pos in self.grads:
             arr = args[pos]
@@ -189,7 +193,8 @@ class BackwardFiniteDifference(Check):
             g = np.asarray(grads[k], dtype=np.float64)
             if g.shape != arr.shape:
                 return Verdict(0.0, msg("grade.wrong-shape", function=self.backward,
-                                        case=f"output {k}", got=str(g.shape), expected=str(arr.shape)))
+                                        case=f"output {k}", got=str(g.shape),
+                                        expected=str(arr.shape)))
             for cid, call in by.items():
                 if not cid.startswith(f"p{pos}_"):
                     continue
@@ -211,4 +216,5 @@ class BackwardFiniteDifference(Check):
                         "grade.fd-backward", function=self.backward, forward=self.forward,
                         output=k, index=list(map(int, idx)), got=got, numeric=numeric,
                     ))
-        return Verdict(1.0, msg("grade.fd-consistent", function=self.backward, forward=self.forward))
+        return Verdict(1.0, msg("grade.fd-consistent", function=self.backward,
+                                forward=self.forward))

@@ -560,7 +560,7 @@ class _Evaluator:
         assert self.on_outcome is not None
         try:
             self.on_outcome(cid, outcome)
-        except Exception:  # noqa: BLE001 - the caller's bug must not kill the evaluation
+        except Exception:
             log.exception("on_outcome failed for %s; streaming stopped", cid)
             self.on_outcome = None
 

@@ -26,7 +26,7 @@ Argument encodings (``Arg``):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -34,11 +34,11 @@ import numpy as np
 
 __all__ = [
     "Arg",
-    "Returns",
     "Call",
     "CallError",
     "Outcome",
     "Ref",
+    "Returns",
     "Rng",
     "Tensor",
     "TorchGenerator",
@@ -64,8 +64,8 @@ class TorchGenerator:
 class Tensor:
     """A torch tensor built in the child from ``data``.
 
-    ``dtype`` is ``"float64"`` or ``"float32"``; an empty ``data`` of a given shape with
-    ``empty=True`` asks for ``torch.empty(shape)`` (what in-place initialisers fill).
+    ``dtype`` is ``"float64"`` or ``"float32"``; ``requires_grad`` makes it a leaf that
+    collects gradients.
     """
 
     data: np.ndarray
@@ -81,11 +81,19 @@ class Ref:
     index: int | None = None
 
 
-Arg: TypeAlias = "np.ndarray | None | bool | int | float | str | Rng | TorchGenerator | Tensor | Ref | tuple[Arg, ...] | list[Arg]"
+#: What a call may take: arrays, scalars, strings, the builders above, and tuples or
+#: lists of those (a ``Sequence`` for typing: a ``list[np.ndarray]`` is an argument).
+Arg: TypeAlias = (
+    "np.ndarray | bool | int | float | str | Rng | TorchGenerator | Tensor | Ref"
+    " | tuple[Arg, ...] | Sequence[Arg] | None"
+)
 
 #: What comes back: arrays (numeric dtypes only), Python scalars, strings, ``None``,
 #: and tuples/lists/str-keyed dicts of those. Anything else is refused by the wire.
-Value: TypeAlias = "np.ndarray | None | bool | int | float | str | tuple[Value, ...] | list[Value] | dict[str, Value]"
+Value: TypeAlias = (
+    "np.ndarray | bool | int | float | str | tuple[Value, ...] | list[Value]"
+    " | dict[str, Value] | None"
+)
 
 
 #: How a call's result is converted before it is sent back:

@@ -75,10 +75,11 @@ def torch_module(
     Each step is ``(mode, x, grad_out)``: the module is put in ``mode`` ("train" or
     "eval"), called on a fresh ``requires_grad`` tensor ``x``, and the output is
     backpropagated with ``grad_out`` (a ``None`` ``grad_out`` runs the forward only:
-    the perturbed steps of a finite difference need nothing else). Returned, as plain arrays: the parameters and
-    buffers right after construction, and per step the output, ``x.grad``, each
-    parameter's ``.grad`` and each buffer after the step (``None`` where a gradient
-    does not exist; ``backward_error`` when ``backward()`` raised).
+    the perturbed steps of a finite difference need nothing else). Returned, as plain
+    arrays: the parameters and buffers right after construction, and per step the
+    output, ``x.grad``, each parameter's ``.grad`` and each buffer after the step
+    (``None`` where a gradient does not exist; ``backward_error`` when ``backward()``
+    raised).
     """
     import torch
 

@@ -173,7 +173,7 @@ def _torch_modes(rules: Rules, log: list[str]) -> list[Callable[[], Any]]:
     if rules.forbid_torch:
 
         class _AnyTorch(TorchFunctionMode):
-            def __torch_function__(  # type: ignore[override]
+            def __torch_function__(
                 self, func: Any, types: Any, args: Any = (), kwargs: Any = None
             ) -> Any:
                 name = getattr(func, "__name__", repr(func))
@@ -186,7 +186,7 @@ def _torch_modes(rules: Rules, log: list[str]) -> list[Callable[[], Any]]:
     if rules.forbidden_aten_ops:
         banned = frozenset(rules.forbidden_aten_ops)
 
-        class _AtenOps(TorchDispatchMode):
+        class _AtenOps(TorchDispatchMode):  # type: ignore[no-untyped-call]  # torch's hook
             @classmethod
             def _should_skip_dynamo(cls) -> bool:
                 # torch's hook for modes that need no Dynamo guard: without it every
@@ -194,7 +194,7 @@ def _torch_modes(rules: Rules, log: list[str]) -> list[Callable[[], Any]]:
                 # in each warm zygote) and adds a frame per ATen op
                 return False
 
-            def __torch_dispatch__(  # type: ignore[override]
+            def __torch_dispatch__(
                 self, func: Any, types: Any, args: Any = (), kwargs: Any = None
             ) -> Any:
                 name = func._schema.name.split("::")[-1]
@@ -347,9 +347,10 @@ def _as_raw(obj: Any, depth: int) -> Value:
         raise _BadOutput("the result is nested too deeply")
     kind = type(obj)
     if obj is None or kind in (bool, int, float, str):
-        if kind is str and len(obj) > _MAX_TEXT:
-            return obj[:_MAX_TEXT]
-        return obj  # type: ignore[no-any-return]
+        plain: bool | int | float | str | None = obj
+        if isinstance(plain, str) and len(plain) > _MAX_TEXT:
+            return plain[:_MAX_TEXT]
+        return plain
     if isinstance(obj, np.generic) and kind.__module__ == "numpy":
         return _as_raw(obj.item(), depth + 1)
     if kind is np.ndarray:

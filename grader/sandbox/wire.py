@@ -45,7 +45,7 @@ from __future__ import annotations
 import json
 import math
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -122,7 +122,7 @@ DEFAULT_LIMITS = Limits()
 
 
 def _frame(header: Mapping[str, Any], blobs: Sequence[bytes], *,
-           _dumps: Any = json.dumps) -> bytes:
+           _dumps: Callable[..., str] = json.dumps) -> bytes:
     # ASCII JSON: a lone surrogate (which UTF-8 cannot encode) travels as an escape.
     # json.dumps is bound at import, before a submission could replace it.
     head = _dumps(header, ensure_ascii=True, separators=(",", ":"),

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from grader.cases import EDGE_VALUES, LARGE_VALUES, Cases
 from grader import plots
+from grader.cases import EDGE_VALUES, LARGE_VALUES, Cases
 from grader.checks.base import Check, CompareCheck, Judging
 from grader.checks.gradients import ElementwiseFiniteDifference, KinkCheck
 from grader.checks.properties import NoMutation
@@ -89,7 +89,8 @@ def _stability(function: str) -> CompareCheck:
                         Call(f"s{i}", function, (LARGE_VALUES.copy(),), kw)))
             out.append((f"edge values (±0, subnormal, ±709…±1e4){_kw(kw)}",
                         Call(f"e{i}", function, (edge.copy(),), kw)))
-            out.append((f"the scalar 1e4{_kw(kw)}", Call(f"c{i}", function, (np.float64(1e4),), kw)))
+            out.append((f"the scalar 1e4{_kw(kw)}",
+                        Call(f"c{i}", function, (np.float64(1e4),), kw)))
         return out
 
     return CompareCheck(build)

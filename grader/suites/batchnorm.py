@@ -19,11 +19,11 @@ from grader.checks.base import Check, CompareCheck
 from grader.checks.gradients import BackwardFiniteDifference
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
-from grader.sandbox.plan import Call, Ref
+from grader.sandbox.plan import Call, Ref, Returns
 
 __all__ = ["CHECKS"]
 
-FORWARD_RETURNS = ("array", "array", "array", "skip")
+FORWARD_RETURNS: Returns = ("array", "array", "array", "skip")
 ARG_NAMES = ("x", "gamma", "beta", "running_mean", "running_var")
 
 

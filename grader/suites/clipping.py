@@ -16,11 +16,11 @@ from grader.cases import Cases
 from grader.checks.base import Check, CompareCheck
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
-from grader.sandbox.plan import Call
+from grader.sandbox.plan import Call, Returns
 
 __all__ = ["CHECKS"]
 
-NORM_RETURNS = ("array-list", "raw")
+NORM_RETURNS: Returns = ("array-list", "raw")
 
 
 def _grads(cases: Cases, scale: float) -> list[np.ndarray]:
@@ -64,7 +64,7 @@ def _value_values(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
 def _mutation(function: str) -> NoMutation:
     def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
         args = (_grads(cases, 10.0), 0.5)
-        returns = NORM_RETURNS if function == "clip_grad_norm" else "array-list"
+        returns: Returns = NORM_RETURNS if function == "clip_grad_norm" else "array-list"
         return [("gradients that need clipping", Call("m", function, args, returns=returns))]
 
     return NoMutation(build, ("grads",))

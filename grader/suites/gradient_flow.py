@@ -8,13 +8,14 @@ relative tolerance only, so "vanishing" values must still be right).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from grader.cases import Cases
 from grader import plots
+from grader.cases import Cases
 from grader.checks.base import Check, CompareCheck, Judging, Verdict, precheck
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
@@ -28,7 +29,7 @@ ACTIVATIONS = ("sigmoid", "tanh", "relu")
 
 def _network(cases: Cases, widths: tuple[int, ...], init: str) -> list[np.ndarray]:
     weights = []
-    for fan_in, fan_out in zip(widths[:-1], widths[1:], strict=True):
+    for fan_in, fan_out in itertools.pairwise(widths):
         std = {"xavier": np.sqrt(2.0 / (fan_in + fan_out)), "he": np.sqrt(2.0 / fan_in),
                "small": 0.01, "large": 1.0}[init]
         weights.append(cases.normal((fan_in, fan_out), scale=std))
@@ -82,7 +83,8 @@ class ReturnsFloatLists(Check):
     def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
         widths = (5, 6, 4)
         return [("a 2-layer tanh network", Call(
-            "t", "layer_statistics", (cases.normal((8, 5)), _network(cases, widths, "xavier"), "tanh"),
+            "t", "layer_statistics",
+            (cases.normal((8, 5)), _network(cases, widths, "xavier"), "tanh"),
             returns="raw"))]
 
     def judge(self, j: Judging) -> Verdict:

@@ -24,12 +24,13 @@ __all__ = ["CHECKS"]
 
 def _rows(cases: Cases, shape: tuple[int, ...]) -> np.ndarray:
     """Samples with their own offsets and scales; the first has σ ≈ 1e-2."""
-    *lead, d = shape
+    *lead, _ = shape
     offsets = cases.uniform((*lead, 1), -3.0, 3.0)
     scales = cases.uniform((*lead, 1), 0.5, 4.0)
     if scales.size:
         scales.reshape(-1)[0] = 1e-2
-    return offsets + scales * cases.normal(shape)
+    rows: np.ndarray = offsets + scales * cases.normal(shape)
+    return rows
 
 
 def _affine(cases: Cases, d: int) -> list[np.ndarray]:
