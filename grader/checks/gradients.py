@@ -10,7 +10,7 @@ matches the student's forward, even where the forward itself is judged elsewhere
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -156,13 +156,14 @@ class BackwardFiniteDifference(Check):
         args, kwargs = self.make_inputs(cases)
         x = args[0]
         dout = cases.normal(x.shape)
-        # a literal tuple of computed length: not expressible without a cast
-        sent = cast(Returns, ("array",) + ("skip",) * (self.outputs - 1))
-        backward_returns = cast(Returns, ("array",) * len(self.grads))
+        # typed items, so that the tuples of computed length are Returns, not tuple[str, ...]
+        array: Returns = "array"
+        skip: Returns = "skip"
+        sent = (array,) + (skip,) * (self.outputs - 1)
         out = [
             ("forward", Call("fwd", self.forward, tuple(args), kwargs, returns=sent, keep=True)),
             ("backward", Call("bwd", self.backward, (dout, Ref("fwd", self.outputs - 1)),
-                              returns=backward_returns)),
+                              returns=(array,) * len(self.grads))),
         ]
         for pos in self.grads:
             arr = args[pos]

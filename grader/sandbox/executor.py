@@ -560,7 +560,7 @@ class _Evaluator:
         assert self.on_outcome is not None
         try:
             self.on_outcome(cid, outcome)
-        except Exception:
+        except Exception:  # the caller's bug must not kill the evaluation
             log.exception("on_outcome failed for %s; streaming stopped", cid)
             self.on_outcome = None
 

@@ -38,6 +38,7 @@ __all__ = [
     "CallError",
     "Outcome",
     "Ref",
+    "ReturnKind",
     "Returns",
     "Rng",
     "Tensor",
@@ -108,7 +109,9 @@ Value: TypeAlias = (
 #:   checked by a probe instead);
 #: - a tuple of these: the result must be a tuple or list of exactly that length, and
 #:   each item is converted by its own rule.
-Returns: TypeAlias = "Literal['array', 'array-list', 'raw', 'skip'] | tuple[Returns, ...]"
+ReturnKind: TypeAlias = Literal["array", "array-list", "raw", "skip"]
+#: A :data:`ReturnKind`, or a tuple of :data:`Returns` (nested as deeply as needed).
+Returns: TypeAlias = "ReturnKind | tuple[Returns, ...]"
 
 
 @dataclass(frozen=True, eq=False)

@@ -186,7 +186,8 @@ def _torch_modes(rules: Rules, log: list[str]) -> list[Callable[[], Any]]:
     if rules.forbidden_aten_ops:
         banned = frozenset(rules.forbidden_aten_ops)
 
-        class _AtenOps(TorchDispatchMode):  # type: ignore[no-untyped-call]  # torch's hook
+        # torch's TorchDispatchMode.__init_subclass__ is unannotated
+        class _AtenOps(TorchDispatchMode):  # type: ignore[no-untyped-call]
             @classmethod
             def _should_skip_dynamo(cls) -> bool:
                 # torch's hook for modes that need no Dynamo guard: without it every

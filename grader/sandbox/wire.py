@@ -47,7 +47,7 @@ import math
 import struct
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 import numpy as np
 
@@ -57,6 +57,7 @@ from grader.sandbox.plan import (
     CallError,
     Outcome,
     Ref,
+    ReturnKind,
     Returns,
     Rng,
     Tensor,
@@ -398,13 +399,17 @@ def _returns_node(r: Returns) -> Any:
     return r
 
 
+def _is_return_kind(node: Any) -> TypeGuard[ReturnKind]:
+    return type(node) is str and node in _RETURNS
+
+
 def _returns_value(node: Any, depth: int = 0) -> Returns:
     if depth > 16:
         raise WireError("returns nested too deeply")
     if type(node) is list:
         return tuple(_returns_value(n, depth + 1) for n in node)
-    if type(node) is str and node in _RETURNS:
-        return node  # type: ignore[return-value]
+    if _is_return_kind(node):
+        return node
     raise WireError(f"unknown returns rule {node!r}")
 
 
