@@ -23,7 +23,10 @@ def attack(repo, **ctx):
             found.append(f"import {name}")
         except Exception:
             pass
-    listing = sorted(set(os.listdir(repo)) - {".venv"})
+    try:  # under /tmp (where CI clones) the repository is simply not there
+        listing = sorted(set(os.listdir(repo)) - {".venv"})
+    except OSError:
+        listing = []
     if listing:
         found.append(f"listed {repo}: {listing}")
     return found
