@@ -141,13 +141,20 @@ def claim(sid: int, stale_seconds: int) -> bool:
     return bool(result.rowcount)  # type: ignore[attr-defined]
 
 
+#: what the student's own code printed, kept for their result page (the sandbox
+#: already caps each stream at 64 KiB; the page needs far less)
+STDOUT_KEEP = 16 << 10
+
+
 def result_payload(result: Any) -> dict[str, Any]:
-    """The stored JSON: the contract's ``Result.to_dict`` plus the top output in both languages."""
+    """The stored JSON: the contract's ``Result.to_dict``, the top output in both
+    languages, and what the submission printed (its own output, shown to its author)."""
     data: dict[str, Any] = result.to_dict("en")
     data["output_i18n"] = {
         "en": data.get("output", ""),
         "ko": result.to_dict("ko").get("output", ""),
     }
+    data["stdout"] = str(getattr(result, "stdout", "") or "")[:STDOUT_KEEP]
     return data
 
 

@@ -39,6 +39,22 @@ def test_api_stores_exactly_the_engines_json(real_app: Any) -> None:
     assert any(t["status"] == "failed" for t in body["tests"])
 
 
+def test_what_the_code_printed_is_on_its_result_page(real_app: Any) -> None:
+    from webfakes import Auth
+
+    from grader.exercise import get
+
+    client = real_app.test_client()
+    Auth(real_app, client).as_student()
+    chatty = get("activations").reference_source() + (
+        "\n\nprint('hello from import <b>')\n_relu = relu\n\n"
+        "def relu(x):\n    print('relu called')\n    return _relu(x)\n")
+    r = client.post("/exercises/activations/submit", data={"source": chatty})
+    assert r.status_code == 302
+    page = client.get(r.location).get_data(as_text=True)
+    assert "hello from import &lt;b&gt;" in page and "relu called" in page
+
+
 def test_real_quiz_page_grades_the_students_own_numbers(real_app: Any) -> None:
     from webfakes import Auth
 
