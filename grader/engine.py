@@ -18,16 +18,18 @@ import threading
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from grader import exercise as exercises
 from grader.cases import Cases, case_seed
 from grader.checks.base import Check, Judging
 from grader.diagnose import diagnose
+from grader.errors_text import Culprit, Limits, load_failure_text
 from grader.exercise import Exercise, MisconceptionSpec, TestSpec
-from grader.i18n import Text, msg
-from grader.result import Result, TestResult
-from grader.sandbox.plan import Call, Outcome
+from grader.i18n import msg
+from grader.result import Misconception, Result, TestResult
+from grader.sandbox.plan import Call, Outcome, Ref
 from grader.sandbox.runner import LoadFailure, execute, load_module
 
 if TYPE_CHECKING:
@@ -52,6 +54,15 @@ class Plan:
     @property
     def calls(self) -> tuple[Call, ...]:
         return tuple(c for t in self.tests for c in t.calls)
+
+    @cached_property
+    def placed(self) -> Mapping[str, tuple[int, PlannedTest, Call]]:
+        """Call id -> (position in :attr:`calls`, its test, the call)."""
+        out: dict[str, tuple[int, PlannedTest, Call]] = {}
+        for t in self.tests:
+            for c in t.calls:
+                out[c.id] = (len(out), t, c)
+        return out
 
 
 def check_for(exercise: Exercise, spec: TestSpec) -> Check:
@@ -170,20 +181,24 @@ def grade(
     started = time.perf_counter()
     ex = exercises.get(exercise_id)
     if ex.kind != "code":
-        raise exercises.ExerciseError(msg("exercise.unknown-exercise", id=exercise_id, known=", ".join(
-            e.id for e in exercises.load_all().values() if e.kind == "code")))
+        code = ", ".join(e.id for e in exercises.load_all().values() if e.kind == "code")
+        raise exercises.ExerciseError(msg("exercise.unknown-exercise", id=exercise_id,
+                                          known=code))
     plan = plan_for(ex)
     expected = trusted_runs.expected(plan)
-    early = _EarlyJudge(ex, plan, expected)
-    evaluation = (sandbox or default_sandbox()).evaluate(EvalRequest(
+    box = sandbox or default_sandbox()
+    limits = Limits.of(ex, getattr(box, "config", None))
+    early = _EarlyJudge(ex, plan, expected, limits)
+    evaluation = box.evaluate(EvalRequest(
         source=source, filename=ex.file, module_name=ex.module_name, calls=plan.calls,
         rules=ex.rules, call_timeout=ex.call_timeout, budget=ex.budget,
     ), on_outcome=early.add)
     if evaluation.load_failure is not None:
         return _ungradable(ex, evaluation.load_failure, time.perf_counter() - started,
-                           evaluation.stdout)
+                           evaluation.stdout, limits)
     results = [
-        early.results.get(index) or _judge(ex, plan, planned, evaluation.outcomes, expected)
+        early.results.get(index)
+        or _judge(ex, plan, planned, evaluation.outcomes, expected, limits)
         for index, planned in enumerate(plan.tests)
     ]
     return Result(ex.id, tuple(results), time.perf_counter() - started, stdout=evaluation.stdout)
@@ -193,8 +208,9 @@ class _EarlyJudge:
     """Judges each test as soon as the child has sent all of its outcomes, so the
     parent's judging overlaps the child's running (the child streams outcomes)."""
 
-    def __init__(self, ex: Exercise, plan: Plan, expected: Mapping[str, Outcome]) -> None:
-        self.ex, self.plan, self.expected = ex, plan, expected
+    def __init__(self, ex: Exercise, plan: Plan, expected: Mapping[str, Outcome],
+                 limits: Limits) -> None:
+        self.ex, self.plan, self.expected, self.limits = ex, plan, expected, limits
         self.outcomes: dict[str, Outcome] = {}
         self.missing = [len(t.calls) for t in plan.tests]
         self.test_of = {c.id: i for i, t in enumerate(plan.tests) for c in t.calls}
@@ -207,20 +223,23 @@ class _EarlyJudge:
         if self.missing[index] == 0:
             planned = self.plan.tests[index]
             self.results[index] = _judge(self.ex, self.plan, planned, self.outcomes,
-                                         self.expected)
+                                         self.expected, self.limits)
 
 
 def _judge(
     ex: Exercise, plan: Plan, planned: PlannedTest,
     student: Mapping[str, Outcome], expected: Mapping[str, Outcome],
+    limits: Limits | None = None,
 ) -> TestResult:
     j = Judging(
         spec=planned.spec, file=ex.file, calls=planned.calls, labels=planned.labels,
         student={c.id: student[c.id] for c in planned.calls},
         expected={c.id: expected[c.id] for c in planned.calls},
+        limits=limits or Limits.of(ex),
+        culprits=_culprits(plan, planned, student),
     )
     verdict = planned.check.judge(j)
-    found = ()
+    found: tuple[Misconception, ...] = ()
     if verdict.fraction < 1.0 and verdict.diagnosable:
         found = diagnose(ex, planned.check, j, lambda _ex, spec: trusted_runs.mutant(plan, spec))
     return TestResult(
@@ -236,18 +255,82 @@ def _judge(
     )
 
 
-def _ungradable(ex: Exercise, failure: LoadFailure, seconds: float, stdout: str) -> Result:
-    where = msg("grade.where-line", line=failure.lineno, file=ex.file) if failure.lineno else Text("", "")
-    if failure.type in ("SyntaxError", "IndentationError", "TabError"):
-        message = msg("grade.load-syntax", file=ex.file, line=failure.lineno or "?",
-                      message=failure.message)
-    else:
-        message = Text(
-            msg("grade.load-exception", file=ex.file, type=failure.type, message=failure.message,
-                where=where.en).en,
-            msg("grade.load-exception", file=ex.file, type=failure.type, message=failure.message,
-                where=where.ko).ko,
-        )
+def _culprits(plan: Plan, planned: PlannedTest,
+              outcomes: Mapping[str, Outcome]) -> dict[str, Culprit]:
+    """For each ``not-run`` call of ``planned``, the earlier call it was skipped because of.
+
+    Found from the plan and the other outcomes, never from error messages:
+
+    1. a call whose result it needs (a :class:`Ref`) that produced no value;
+    2. else the last earlier call of its group (plan order is run order) whose error is
+       one that stops the process — the sandbox then skips the rest of the group;
+    3. else a call whose result it needs that did produce a value (unavailable later:
+       too few items, or a re-run in a fresh process that failed).
+    """
+    out: dict[str, Culprit] = {}
+    for call in planned.calls:
+        outcome = outcomes.get(call.id)
+        if outcome is None or outcome.error is None or outcome.error.kind != "not-run":
+            continue
+        needed = [plan.placed[r] for r in _refs(call) if r in plan.placed and r in outcomes]
+        failed = [p for p in needed if outcomes[p[2].id].error is not None]
+        if failed:
+            out[call.id] = _culprit("needs", plan, failed[0][2], outcomes)
+            continue
+        stopper = _group_stopper(plan, call, outcomes)
+        if stopper is not None:
+            out[call.id] = _culprit("group", plan, stopper, outcomes)
+        elif needed:
+            out[call.id] = _culprit("needs", plan, needed[0][2], outcomes)
+    return out
+
+
+#: errors with which the sandbox stops a child (and skips the rest of the group)
+_STOPPING = ("timeout", "memory", "crashed", "output-limit", "bad-output")
+
+
+def _group_stopper(plan: Plan, call: Call, outcomes: Mapping[str, Outcome]) -> Call | None:
+    position = plan.placed[call.id][0]
+    found = None
+    for other in plan.calls[:position]:
+        err = outcomes[other.id].error if other.id in outcomes else None
+        if (err is not None and other.group_key == call.group_key and err.kind in _STOPPING
+                and not (err.kind == "memory" and err.type)):  # a MemoryError: it lived on
+            found = other
+    return found
+
+
+def _culprit(relation: str, plan: Plan, call: Call, outcomes: Mapping[str, Outcome]) -> Culprit:
+    test = plan.placed[call.id][1]
+    outcome = outcomes[call.id]
+    return Culprit(
+        relation="group" if relation == "group" else "needs",
+        function=test.spec.function if call.target.startswith("probe:") else call.target,
+        test=test.spec.name,
+        case=None if test.spec.visibility == "hidden" else test.labels.get(call.id, call.id),
+        error=outcome.error,
+        seconds=outcome.seconds,
+    )
+
+
+def _refs(call: Call) -> list[str]:
+    found: list[str] = []
+
+    def walk(arg: object) -> None:
+        if isinstance(arg, Ref):
+            found.append(arg.call_id)
+        elif isinstance(arg, (tuple, list)):
+            for a in arg:
+                walk(a)
+
+    for a in (*call.args, *call.kwargs.values()):
+        walk(a)
+    return found
+
+
+def _ungradable(ex: Exercise, failure: LoadFailure, seconds: float, stdout: str,
+                limits: Limits | None = None) -> Result:
+    message = load_failure_text(failure, file=ex.file, limits=limits or Limits.of(ex))
     tests = tuple(
         TestResult(name=t.name, function=t.function, score=0.0, max_score=t.points,
                    output=message, visibility=t.visibility)

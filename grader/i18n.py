@@ -59,9 +59,21 @@ def default_lang() -> Lang:
 
 
 def msg(key: str, **fields: Any) -> Text:
-    """The message ``key`` with ``fields`` formatted into both languages."""
+    """The message ``key`` with ``fields`` formatted into both languages.
+
+    A field that is itself a :class:`Text` goes in language by language (its ``en``
+    into the English template, its ``ko`` into the Korean one), so messages compose
+    without an English fragment landing in a Korean sentence::
+
+        msg("grade.exception", function="f", type="ValueError", message="bad",
+            where=msg("grade.where-line", line=3, file="f.py"))
+    """
     en, ko = MESSAGES[key]
-    return Text(en.format(**fields), ko.format(**fields))
+    return Text(en.format(**_side(fields, "en")), ko.format(**_side(fields, "ko")))
+
+
+def _side(fields: Mapping[str, Any], lang: Lang) -> dict[str, Any]:
+    return {k: v.get(lang) if isinstance(v, Text) else v for k, v in fields.items()}
 
 
 #: id -> (English, Korean). Placeholders are ``str.format`` fields.
@@ -72,9 +84,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: 파일이 없습니다. 해결: 파일을 만들거나 과제 디렉터리 경로를 고치세요.",
     ),
     "exercise.bad-toml": (
-        "{path}: not valid TOML ({error}). Fix: correct the syntax at that line.",
-        "{path}: 올바른 TOML이 아닙니다 ({error}). 해결: 해당 줄의 문법을 고치세요.",
+        "{path}: not valid TOML at {where} (the parser says: {error}). Fix: correct the syntax there.",
+        "{path}: {where}에서 올바른 TOML이 아닙니다 (TOML 파서의 메시지: {error}). 해결: 그 부분의 문법을 고치세요.",
     ),
+    "exercise.bad-toml-unplaced": (
+        "{path}: not valid TOML (the parser says: {error}). Fix: correct the syntax.",
+        "{path}: 올바른 TOML이 아닙니다 (TOML 파서의 메시지: {error}). 해결: 문법을 고치세요.",
+    ),
+    "exercise.toml-at": ("line {line}, column {column}", "{line}번째 줄 {column}번째 열"),
+    "exercise.toml-end": ("the end of the file", "파일 끝"),
     "exercise.missing-field": (
         "{path}: field '{field}' is missing. Fix: add {fix}.",
         "{path}: '{field}' 필드가 없습니다. 해결: {fix}을(를) 추가하세요.",
@@ -87,6 +105,82 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: unknown field '{field}'. Fix: remove it, or use one of: {allowed}.",
         "{path}: 알 수 없는 필드 '{field}'. 해결: 지우거나 다음 중 하나를 쓰세요: {allowed}.",
     ),
+    # what is wrong with a field ("{path}: field '{field}' {problem}, got ...")
+    "exercise.problem.one-of": ("must be {choices}", "{choices} 중 하나여야 합니다"),
+    "exercise.problem.directory-name": (
+        "must equal the directory name", "디렉터리 이름과 같아야 합니다",
+    ),
+    "exercise.problem.python-file": ("must be a Python file name", "파이썬 파일 이름이어야 합니다"),
+    "exercise.problem.import": ("cannot be imported ({error})", "불러올 수 없습니다 ({error})"),
+    "exercise.problem.unique": ("must be unique", "서로 달라야 합니다"),
+    "exercise.problem.range": (
+        "must be a number from {low:g} to {high:g}", "{low:g}부터 {high:g}까지의 수여야 합니다",
+    ),
+    "exercise.problem.bilingual-table": (
+        "must be a table with en and ko", "en과 ko 항목이 있는 테이블이어야 합니다",
+    ),
+    "exercise.problem.empty": ("is empty", "비어 있습니다"),
+    "exercise.problem.table-array": (
+        "must be a non-empty array of tables", "비어 있지 않은 테이블 배열이어야 합니다",
+    ),
+    "exercise.problem.unknown-suite": (
+        "is not a known grading suite", "등록된 채점 스위트가 아닙니다",
+    ),
+    "exercise.problem.test-name": (
+        "must read \"function: what it checks\"", "\"함수 이름: 검사 내용\" 형식이어야 합니다",
+    ),
+    "exercise.problem.unknown-function": (
+        "names an unknown function {function!r}", "알 수 없는 함수 {function!r}을(를) 가리킵니다",
+    ),
+    "exercise.problem.unknown-check": (
+        "is not a check of {function}", "{function}에 대한 검사 종류가 아닙니다",
+    ),
+    "exercise.problem.positive": ("must be a positive number", "양수여야 합니다"),
+    "exercise.problem.unit-interval": ("must be a number in [0, 1)", "[0, 1) 범위의 수여야 합니다"),
+    "exercise.problem.table": ("must be a table", "테이블이어야 합니다"),
+    "exercise.problem.name-list": ("must be a list of names", "이름 목록(문자열 배열)이어야 합니다"),
+    "exercise.problem.kebab-id": (
+        "must be a unique kebab-case id", "서로 다른 kebab-case id여야 합니다",
+    ),
+    "exercise.problem.untested-function": (
+        "is not a function this exercise tests", "이 과제가 검사하는 함수가 아닙니다",
+    ),
+    # how to fix it ("Fix: {fix}.")
+    "exercise.fix.write": ("write {snippet}", "{snippet}(이)라고 쓰세요"),
+    "exercise.fix.write-either": ("write {a} or {b}", "{a} 또는 {b}(이)라고 쓰세요"),
+    "exercise.fix.write-or-omit": (
+        "write {snippet} or leave it out", "{snippet}(이)라고 쓰거나 줄을 지우세요",
+    ),
+    "exercise.fix.example": ("e.g. {snippet}", "예: {snippet}"),
+    "exercise.fix.module-under": (
+        "name a module under {package}/", "{package}/ 아래에 있는 모듈 이름을 쓰세요",
+    ),
+    "exercise.fix.unique-names": ("give each test its own name", "테스트마다 서로 다른 이름을 붙이세요"),
+    "exercise.fix.number-range": (
+        "give {field} a number in that range", "{field}에 그 범위 안의 수를 쓰세요",
+    ),
+    "exercise.fix.write-statement": ("write the statement", "과제 설명을 쓰세요"),
+    "exercise.fix.table-array": (
+        "declare each entry as [[{table}]]", "각 항목을 [[{table}]]로 선언하세요",
+    ),
+    "exercise.fix.one-of": ("use one of: {allowed}", "다음 중 하나를 쓰세요: {allowed}"),
+    "exercise.fix.name-start": (
+        "start the name with one of: {allowed}", "이름을 다음 중 하나로 시작하세요: {allowed}",
+    ),
+    "exercise.fix.positive": (
+        "give {field} as a number greater than 0", "{field}에 0보다 큰 수를 쓰세요",
+    ),
+    # what to add for a missing field ("Fix: add {fix}.")
+    "exercise.snippet.either": ("{a} or {b}", "{a} 또는 {b}"),
+    "exercise.snippet.one-of": ("{snippet} with one of {allowed}", "{allowed} 중 하나로 {snippet}"),
+    "exercise.snippet.test-name": (
+        'name = "function: what it checks"', 'name = "함수 이름: 검사 내용"',
+    ),
+    "exercise.snippet.bilingual": (
+        "{snippet} (every text exists in English and Korean)",
+        "{snippet} (모든 텍스트는 영어와 한국어로 씁니다)",
+    ),
+    "exercise.field.content": ("(content)", "(내용)"),
     "exercise.unknown-exercise": (
         "unknown exercise {id!r}. Use one of: {known}.",
         "알 수 없는 과제 {id!r}입니다. 다음 중 하나를 쓰세요: {known}.",
@@ -105,39 +199,165 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{function}' raised {type}: {message}{where}.",
         "'{function}'에서 {type} 예외가 발생했습니다: {message}{where}.",
     ),
+    "grade.exception-bare": (
+        "'{function}' raised {type}{where}.",
+        "'{function}'에서 {type} 예외가 발생했습니다{where}.",
+    ),
     "grade.exception-hidden": (
         "'{function}' raised {type} on a hidden input{where}.",
         "'{function}'이(가) 숨겨진 입력에서 {type} 예외를 일으켰습니다{where}.",
     ),
     "grade.where-line": (" (line {line} of {file})", " ({file} {line}번째 줄)"),
+    # -- why a call produced no value (grader/errors_text.py) ----------------------------
     "grade.timeout": (
-        "'{function}' did not finish in time ({message}). Look for an infinite loop or a Python-level loop over a large array.",
-        "'{function}'이(가) 제한 시간 안에 끝나지 않았습니다 ({message}). 무한 루프나 큰 배열에 대한 파이썬 반복문이 있는지 보세요.",
+        "'{function}' did not finish within {limit:g} s, the time one call may take. Look for an infinite loop or a Python-level loop over a large array.",
+        "'{function}'이(가) 호출 한 번에 주어진 {limit:g}초 안에 끝나지 않았습니다. 무한 루프나 큰 배열에 대한 파이썬 반복문이 있는지 보세요.",
+    ),
+    "grade.timeout-budget": (
+        "'{function}' was stopped when the time budget of {budget:g} s for the whole submission ran out. Make the slow functions faster: look for Python-level loops over large arrays.",
+        "제출물 전체에 주어진 시간 예산 {budget:g}초가 다 되어 '{function}'이(가) 중단되었습니다. 느린 함수를 빠르게 고치세요. 큰 배열에 대한 파이썬 반복문이 있는지 보세요.",
+    ),
+    "grade.timeout-unreached": (
+        "'{function}' was not run: the time budget of {budget:g} s for the whole submission ran out before its turn. Make the slow functions faster.",
+        "'{function}'은(는) 실행되지 않았습니다: 차례가 오기 전에 제출물 전체에 주어진 시간 예산 {budget:g}초가 다 되었습니다. 느린 함수를 빠르게 고치세요.",
+    ),
+    "grade.timeout-either": (
+        "'{function}' did not finish in time: one call may take {limit:g} s, the whole submission {budget:g} s. Look for an infinite loop or a Python-level loop over a large array.",
+        "'{function}'이(가) 제한 시간 안에 끝나지 않았습니다: 호출 한 번은 {limit:g}초, 제출물 전체는 {budget:g}초까지 걸릴 수 있습니다. 무한 루프나 큰 배열에 대한 파이썬 반복문이 있는지 보세요.",
     ),
     "grade.memory": (
-        "'{function}' ran out of memory ({message}).",
-        "'{function}'이(가) 메모리 한도를 넘었습니다 ({message}).",
+        "'{function}' ran out of memory: your code may use about {limit} beyond what Python and NumPy need. Look for an array far larger than the inputs (an outer product, a huge np.zeros).",
+        "'{function}'이(가) 메모리 한도를 넘었습니다: 파이썬과 NumPy가 쓰는 메모리 외에 약 {limit}까지 쓸 수 있습니다. 입력보다 훨씬 큰 배열(외적, 거대한 np.zeros 등)을 만들지 않는지 보세요.",
+    ),
+    "grade.memory-raised": (
+        "'{function}' ran out of memory: it raised {type}: {message}{where}. Your code may use about {limit} beyond what Python and NumPy need; look for an array far larger than the inputs.",
+        "'{function}'이(가) 메모리 한도를 넘었습니다: {type} 예외가 발생했습니다: {message}{where}. 파이썬과 NumPy가 쓰는 메모리 외에 약 {limit}까지 쓸 수 있으니, 입력보다 훨씬 큰 배열을 만들지 않는지 보세요.",
+    ),
+    "grade.memory-raised-bare": (
+        "'{function}' ran out of memory: it raised {type}{where}. Your code may use about {limit} beyond what Python and NumPy need; look for an array far larger than the inputs.",
+        "'{function}'이(가) 메모리 한도를 넘었습니다: {type} 예외가 발생했습니다{where}. 파이썬과 NumPy가 쓰는 메모리 외에 약 {limit}까지 쓸 수 있으니, 입력보다 훨씬 큰 배열을 만들지 않는지 보세요.",
+    ),
+    "grade.memory-raised-hidden": (
+        "'{function}' ran out of memory on a hidden input: it raised {type}{where}. Your code may use about {limit} beyond what Python and NumPy need; look for an array far larger than the inputs.",
+        "'{function}'이(가) 숨겨진 입력에서 메모리 한도를 넘었습니다: {type} 예외가 발생했습니다{where}. 파이썬과 NumPy가 쓰는 메모리 외에 약 {limit}까지 쓸 수 있으니, 입력보다 훨씬 큰 배열을 만들지 않는지 보세요.",
     ),
     "grade.crashed": (
-        "'{function}' crashed the Python process ({message}).",
-        "'{function}'이(가) 파이썬 프로세스를 비정상 종료시켰습니다 ({message}).",
+        "'{function}' ended the Python process before returning a value (an exit such as os._exit, or a fatal error in C code).",
+        "'{function}'이(가) 값을 반환하기 전에 파이썬 프로세스를 끝냈습니다 (os._exit 같은 종료 호출이나 C 코드의 치명적 오류).",
+    ),
+    "grade.crashed-signal": (
+        "'{function}' crashed the Python process: it was killed by {signal}, {reason}.",
+        "'{function}'이(가) 파이썬 프로세스를 비정상 종료시켰습니다: {signal} 신호로 종료되었습니다. 원인: {reason}.",
+    ),
+    "grade.file-too-large": (
+        "'{function}' wrote a file larger than {limit}, so its process was stopped. Return results instead of writing files.",
+        "'{function}'이(가) {limit}보다 큰 파일을 써서 프로세스가 중단되었습니다. 파일에 쓰지 말고 결과를 반환하세요.",
     ),
     "grade.output-limit": (
-        "'{function}' printed more output than allowed ({message}).",
-        "'{function}'이(가) 허용된 양보다 많이 출력했습니다 ({message}).",
-    ),
-    "grade.not-run": (
-        "'{function}' was not checked here: {message}.",
-        "'{function}'은(는) 여기서 검사되지 않았습니다: {message}.",
+        "'{function}' printed more than {limit} (standard output and error together), so its process was stopped. Remove print calls, above all inside loops.",
+        "'{function}'이(가) 표준 출력과 표준 오류를 합쳐 {limit}보다 많이 출력해서 프로세스가 중단되었습니다. print 호출을 지우세요. 특히 반복문 안의 print를 확인하세요.",
     ),
     "grade.bad-output": (
         "'{function}' returned something that is not a float64 array of the right kind: {message}.",
         "'{function}'의 반환값이 올바른 float64 배열이 아닙니다: {message}.",
     ),
+    "grade.bad-output-returns": (
+        "'{function}' returned a value the grader cannot use: it should be {expected}. Details: {detail}.",
+        "'{function}'의 반환값을 채점에 쓸 수 없습니다: 반환값은 {expected} 형태여야 합니다. 세부 정보: {detail}.",
+    ),
+    # details for grade.bad-output's {message}, for checks that find the problem themselves
+    "detail.not-an-array": ("not an array", "배열이 아닙니다"),
+    "detail.probe-malformed": (
+        "the probe's report is malformed", "검사 도구가 보낸 보고의 형식이 잘못되었습니다",
+    ),
+    "grade.not-run": (
+        "'{function}' was not run here: an earlier call stopped the process, so the calls after it in the same group were skipped.",
+        "'{function}'은(는) 여기서 실행되지 않았습니다: 앞선 호출이 프로세스를 멈추게 해서 같은 그룹의 나머지 호출을 건너뛰었습니다.",
+    ),
+    "grade.not-run-group": (
+        "'{function}' was not run here: an earlier call of '{culprit}' ({which}) {reason}, which stopped the process; the rest of its group was skipped, as it would most likely fail the same way.",
+        "'{function}'은(는) 여기서 실행되지 않았습니다: 앞선 '{culprit}' 호출({which})이 {reason} 프로세스가 멈췄습니다. 같은 그룹의 나머지 호출도 같은 이유로 실패할 가능성이 커서 건너뛰었습니다.",
+    ),
+    "grade.not-run-needs": (
+        "'{function}' was not run here: it needs the result of an earlier call of '{culprit}' ({which}), which {reason}.",
+        "'{function}'은(는) 여기서 실행되지 않았습니다: 앞선 '{culprit}' 호출({which})의 결과가 필요한데, 그 호출이 {reason} 결과가 없습니다.",
+    ),
+    "grade.not-run-unavailable": (
+        "'{function}' was not run here: it needs the result of an earlier call of '{culprit}' ({which}), which was not available this time (it returned too few items, or failed when it was run again after a crash).",
+        "'{function}'은(는) 여기서 실행되지 않았습니다: 앞선 '{culprit}' 호출({which})의 결과가 필요한데, 이번에는 그 결과를 쓸 수 없었습니다 (반환한 항목 수가 모자라거나, 프로세스가 멈춘 뒤 다시 실행했을 때 실패했습니다).",
+    ),
+    "grade.which-case": ("{case}, in test '{test}'", "'{test}' 테스트의 {case}"),
+    "grade.which-hidden": ("a hidden case of test '{test}'", "'{test}' 테스트의 숨겨진 사례"),
+    # why the earlier call stopped: English clauses, Korean connective forms (-아/어)
+    "reason.timeout": ("did not finish within {limit:g} s", "{limit:g}초 안에 끝나지 않아"),
+    "reason.budget": (
+        "was stopped when the time budget of {budget:g} s ran out",
+        "시간 예산 {budget:g}초가 다 되어 중단되어",
+    ),
+    "reason.timeout-either": ("did not finish in time", "제한 시간 안에 끝나지 않아"),
+    "reason.memory": ("ran out of memory", "메모리 한도를 넘어"),
+    "reason.crashed": ("ended the process", "프로세스를 끝내"),
+    "reason.crashed-signal": ("was killed by {signal}", "{signal} 신호로 종료되어"),
+    "reason.output-limit": ("printed more than {limit}", "{limit}보다 많이 출력해"),
+    "reason.bad-output": (
+        "returned a result the grader could not use", "채점에 쓸 수 없는 결과를 내",
+    ),
+    "reason.exception": ("raised {type}", "{type} 예외를 일으켜"),
+    "reason.missing": ("is not defined", "정의되어 있지 않아"),
+    "reason.not-run": ("was not run either", "역시 실행되지 않아"),
+    # what a signal means (grade.crashed-signal's {reason})
+    "signal.SIGSEGV": (
+        "a segmentation fault: an invalid memory access, typically through ctypes or a bug in C code",
+        "세그멘테이션 오류(잘못된 메모리 접근). 주로 ctypes나 C 코드의 버그 때문에 생깁니다",
+    ),
+    "signal.SIGBUS": (
+        "a bus error: an access to memory that does not exist, typically through ctypes or a bug in C code",
+        "버스 오류(존재하지 않는 메모리에 접근). 주로 ctypes나 C 코드의 버그 때문에 생깁니다",
+    ),
+    "signal.SIGABRT": (
+        "the process aborted itself: os.abort() or a failed check inside C code",
+        "프로세스의 자체 중단. os.abort()나 C 코드 안의 검사 실패 때문입니다",
+    ),
+    "signal.SIGFPE": (
+        "an arithmetic fault in C code, such as an integer division by zero",
+        "C 코드의 산술 오류. 정수를 0으로 나눌 때 등에 생깁니다",
+    ),
+    "signal.SIGILL": (
+        "an illegal machine instruction, typically from broken native code",
+        "잘못된 기계어 명령. 주로 망가진 네이티브 코드 때문에 생깁니다",
+    ),
+    "signal.SIGSYS": (
+        "a system call the sandbox does not allow",
+        "샌드박스가 허용하지 않는 시스템 호출",
+    ),
+    "signal.other": (
+        "a signal sent by the code itself or by the operating system",
+        "코드 자신이나 운영체제가 보낸 신호",
+    ),
+    # what a call should return (grade.bad-output's {expected})
+    "returns.array": (
+        "a float64 NumPy array (or a value np.asarray(..., dtype=np.float64) turns into one)",
+        "float64 NumPy 배열(또는 np.asarray(..., dtype=np.float64)로 변환되는 값)",
+    ),
+    "returns.array-list": ("a list of float64 arrays", "float64 배열의 리스트"),
+    "returns.raw": (
+        "plain Python numbers, strings, tuples, lists, dicts or NumPy arrays",
+        "파이썬 숫자, 문자열, 튜플, 리스트, dict 또는 NumPy 배열",
+    ),
+    "returns.tuple": ("a tuple of {n} values", "값 {n}개로 된 튜플"),
+    "returns.skip": ("a value that can be sent back", "돌려보낼 수 있는 값"),
+    "size.bytes": ("{n} bytes", "{n}바이트"),
     "grade.wrong-shape": (
         "'{function}' returned shape {got} for {case}; expected {expected}.",
         "'{function}'이(가) {case}에 대해 모양 {got}을(를) 반환했습니다. 기대한 모양은 {expected}입니다.",
     ),
+    # what a value looks like (grade.wrong-shape's {got} and {expected})
+    "describe.array": ("an array of shape {shape}", "모양이 {shape}인 배열"),
+    "describe.sequence-of": ("a sequence of {n}", "항목 {n}개로 된 시퀀스"),
+    "describe.sized": ("a {type} of length {n}", "길이가 {n}인 {type}"),
+    "describe.dict": ("a dict", "dict 객체"),
+    "describe.nothing": ("nothing", "없음"),
+    "describe.scalar": ("(scalar)", "(스칼라)"),
     "grade.not-finite": (
         "'{function}' returned inf or NaN for {case}, where the answer is finite.",
         "'{function}'이(가) {case}에서 inf 또는 NaN을 반환했습니다. 정답은 유한한 값입니다.",
@@ -181,6 +401,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "grade.load-exception": (
         "Importing {file} raised {type}: {message}{where}. Nothing could be graded; fix it and submit again.",
         "{file}을(를) 불러오는 중 {type} 예외가 발생했습니다: {message}{where}. 채점할 수 없으니 고쳐서 다시 제출하세요.",
+    ),
+    "grade.load-timeout": (
+        "Importing {file} did not finish in time (one step may take {limit:g} s, the whole submission {budget:g} s). Nothing could be graded: move long computations and loops out of the module level and submit again.",
+        "{file}을(를) 불러오는 작업이 제한 시간 안에 끝나지 않았습니다 (한 단계는 {limit:g}초, 제출물 전체는 {budget:g}초까지 걸릴 수 있습니다). 채점할 수 없으니 모듈 최상위의 오래 걸리는 계산과 반복문을 함수 안으로 옮겨 다시 제출하세요.",
+    ),
+    "grade.load-memory": (
+        "Importing {file} ran out of memory (your code may use about {limit} beyond what Python and NumPy need). Nothing could be graded: do not build large arrays at the module level, and submit again.",
+        "{file}을(를) 불러오는 중 메모리 한도를 넘었습니다 (파이썬과 NumPy가 쓰는 메모리 외에 약 {limit}까지 쓸 수 있습니다). 채점할 수 없으니 모듈 최상위에서 큰 배열을 만들지 말고 다시 제출하세요.",
+    ),
+    "grade.load-output-limit": (
+        "Importing {file} printed more than {limit}, so its process was stopped. Nothing could be graded: remove the print calls at the module level and submit again.",
+        "{file}을(를) 불러오는 중 {limit}보다 많이 출력해서 프로세스가 중단되었습니다. 채점할 수 없으니 모듈 최상위의 print 호출을 지우고 다시 제출하세요.",
+    ),
+    "grade.load-crashed": (
+        "Importing {file} ended the Python process (an exit such as os._exit or sys.exit, or a fatal error in C code). Nothing could be graded; fix it and submit again.",
+        "{file}을(를) 불러오는 중 파이썬 프로세스가 끝났습니다 (os._exit나 sys.exit 같은 종료 호출, 또는 C 코드의 치명적 오류). 채점할 수 없으니 고쳐서 다시 제출하세요.",
+    ),
+    "grade.load-crashed-signal": (
+        "Importing {file} crashed the Python process: it was killed by {signal}, {reason}. Nothing could be graded; fix it and submit again.",
+        "{file}을(를) 불러오는 중 파이썬 프로세스가 비정상 종료되었습니다: {signal} 신호로 종료되었습니다. 원인: {reason}. 채점할 수 없으니 고쳐서 다시 제출하세요.",
+    ),
+    "grade.load-file-too-large": (
+        "Importing {file} wrote a file larger than {limit}, so its process was stopped. Nothing could be graded; do not write files, and submit again.",
+        "{file}을(를) 불러오는 중 {limit}보다 큰 파일을 써서 프로세스가 중단되었습니다. 채점할 수 없으니 파일을 쓰지 말고 다시 제출하세요.",
+    ),
+    "grade.load-too-large": (
+        "{file} is too large: a submission may have at most {limit} characters. Nothing could be graded; shorten it and submit again.",
+        "{file}이(가) 너무 큽니다: 제출물은 최대 {limit}자까지 허용됩니다. 채점할 수 없으니 줄여서 다시 제출하세요.",
+    ),
+    "grade.load-unreadable": (
+        "Importing {file} sent something the grader could not read, so its process was stopped. Nothing could be graded; do not write to file descriptors your code did not open, and submit again.",
+        "{file}을(를) 불러오는 중 채점기가 읽을 수 없는 데이터를 보내서 프로세스가 중단되었습니다. 채점할 수 없으니 직접 열지 않은 파일 디스크립터에 쓰지 말고 다시 제출하세요.",
+    ),
+    "grade.load-exception-bare": (
+        "Importing {file} raised {type}{where}. Nothing could be graded; fix it and submit again.",
+        "{file}을(를) 불러오는 중 {type} 예외가 발생했습니다{where}. 채점할 수 없으니 고쳐서 다시 제출하세요.",
     ),
     "grade.expected-error": (
         "'{function}' should raise {expected} for {case}, but {got}.",

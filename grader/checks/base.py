@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from grader.cases import Cases
+from grader.errors_text import Culprit, Limits, call_error_text
 from grader.exercise import TestSpec
 from grader.i18n import Text, msg
 from grader.sandbox.plan import Call, Outcome, Value
@@ -55,6 +56,10 @@ class Judging:
     labels: Mapping[str, str]
     student: Mapping[str, Outcome]
     expected: Mapping[str, Outcome]
+    #: the limits the submission ran under (for "did not finish within 10 s")
+    limits: Limits = field(default_factory=Limits)
+    #: for each ``not-run`` call of this test, the earlier call it was skipped because of
+    culprits: Mapping[str, Culprit] = field(default_factory=dict)
 
     @property
     def hidden(self) -> bool:
@@ -70,14 +75,18 @@ class Judging:
         return self.labels.get(call.id, call.id)
 
 
+_BLANK = Text("", "")
+
+
 @dataclass(frozen=True)
 class Mismatch:
     """Where a value differs from the expected one."""
 
     kind: str  # "structure", "shape", "type", "not-finite", "inaccurate"
     path: str = ""
-    got: str = ""
-    expected: str = ""
+    #: what was found and what was expected, in words or as a value (``(3, 4)``)
+    got: Text = _BLANK
+    expected: Text = _BLANK
     error: float = 0.0
     index: tuple[int, ...] | None = None
 
@@ -119,7 +128,8 @@ def _same_behaviour(a: Outcome, b: Outcome, tol: Mapping[str, float]) -> bool:
             a.error is not None and b.error is not None
             and a.error.kind == b.error.kind and a.error.type == b.error.type
         )
-    return compare_values(a.value, b.value, equal_nan=True, **tol) is None
+    return compare_values(a.value, b.value, equal_nan=True, rtol=tol["rtol"],
+                          atol=tol["atol"]) is None
 
 
 # -- comparing values ------------------------------------------------------------------
@@ -138,7 +148,8 @@ def compare_values(
     """
     if isinstance(expected, (tuple, list)):
         if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return Mismatch("structure", path, _describe(got), f"a sequence of {len(expected)}")
+            return Mismatch("structure", path, _describe(got),
+                            msg("describe.sequence-of", n=len(expected)))
         for i, (g, e) in enumerate(zip(got, expected, strict=True)):
             m = compare_values(g, e, rtol=rtol, atol=atol, equal_nan=equal_nan, path=f"{path}[{i}]")
             if m is not None:
@@ -146,23 +157,25 @@ def compare_values(
         return None
     if isinstance(expected, dict):
         if not isinstance(got, dict):
-            return Mismatch("structure", path, _describe(got), "a dict")
+            return Mismatch("structure", path, _describe(got), msg("describe.dict"))
         for key, e in expected.items():
             if key not in got:
-                return Mismatch("structure", f"{path}.{key}", "nothing", _describe(e))
+                return Mismatch("structure", f"{path}.{key}", msg("describe.nothing"), _describe(e))
             m = compare_values(got[key], e, rtol=rtol, atol=atol, equal_nan=equal_nan,
                                path=f"{path}.{key}")
             if m is not None:
                 return m
         return None
     if expected is None or isinstance(expected, str):
-        return None if got == expected else Mismatch("type", path, repr(got), repr(expected))
+        return None if got == expected else Mismatch("type", path, Text.same(repr(got)),
+                                                       Text.same(repr(expected)))
     if isinstance(expected, bool) or isinstance(got, (str, type(None), tuple, list, dict)):
-        return None if got == expected else Mismatch("type", path, _describe(got), repr(expected))
+        return None if got == expected else Mismatch("type", path, _describe(got),
+                                                       Text.same(repr(expected)))
     g = np.asarray(got, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
     if g.shape != e.shape:
-        return Mismatch("shape", path, str(g.shape), str(e.shape))
+        return Mismatch("shape", path, Text.same(str(g.shape)), Text.same(str(e.shape)))
     if g.size == 0:
         return None
     finite_e = np.isfinite(e)
@@ -170,57 +183,46 @@ def compare_values(
     bad_nonfinite = (~np.isfinite(g) & finite_e) | (~finite_e & ~nan_ok & (g != e))
     if bad_nonfinite.any():
         idx = tuple(int(i) for i in np.argwhere(bad_nonfinite)[0])
-        return Mismatch("not-finite", path, str(g[idx]), str(e[idx]), math.inf, idx)
+        return Mismatch("not-finite", path, Text.same(str(g[idx])), Text.same(str(e[idx])),
+                        math.inf, idx)
     with np.errstate(invalid="ignore", over="ignore"):
         err = np.where(finite_e, np.abs(g - e), 0.0)
         bad = err > atol + rtol * np.abs(np.where(finite_e, e, 0.0))
     if bad.any():
         excess = np.where(bad, err, -1.0)
         idx = tuple(int(i) for i in np.unravel_index(int(np.argmax(excess)), excess.shape))
-        return Mismatch("inaccurate", path, repr(float(g[idx])), repr(float(e[idx])),
-                        float(err[idx]), idx)
+        return Mismatch("inaccurate", path, Text.same(repr(float(g[idx]))),
+                        Text.same(repr(float(e[idx]))), float(err[idx]), idx)
     return None
 
 
-def _describe(value: Any) -> str:
+def _describe(value: Any) -> Text:
     if isinstance(value, np.ndarray):
-        return f"an array of shape {value.shape}"
+        return msg("describe.array", shape=value.shape)
     if isinstance(value, (tuple, list)):
-        return f"a {type(value).__name__} of length {len(value)}"
-    return type(value).__name__
+        return msg("describe.sized", type=type(value).__name__, n=len(value))
+    return Text.same(type(value).__name__)
 
 
 # -- verdicts from failures -------------------------------------------------------------
 
 
 def error_verdict(j: Judging, call: Call, outcome: Outcome) -> Verdict:
-    """A zero verdict explaining why ``call`` produced no value."""
+    """A zero verdict explaining why ``call`` produced no value (grader/errors_text.py).
+
+    The sentence names the function the call ran (``sigmoid`` in a test of
+    ``sigmoid_grad`` that calls both), or the test's function for a harness probe.
+    """
     err = outcome.error
     assert err is not None
-    function = j.spec.function
-    where = msg("grade.where-line", line=err.lineno, file=j.file) if err.lineno else Text("", "")
-    if err.kind == "missing":
-        return Verdict(0.0, msg("grade.missing", function=err.message or function, file=j.file),
-                       diagnosable=False)
-    if err.kind == "exception":
-        if j.hidden:
-            out = msg("grade.exception-hidden", function=function, type=err.type, where="")
-            out = Text(out.en.rstrip(".") + where.en + ".", out.ko.rstrip(".") + where.ko + ".")
-        else:
-            out = Text(
-                msg("grade.exception", function=function, type=err.type, message=err.message,
-                    where=where.en).en,
-                msg("grade.exception", function=function, type=err.type, message=err.message,
-                    where=where.ko).ko,
-            )
-        return Verdict(0.0, out)
-    if err.kind == "bad-output":
-        return Verdict(0.0, msg("grade.bad-output", function=function, message=err.message))
-    key = {
-        "timeout": "grade.timeout", "memory": "grade.memory", "crashed": "grade.crashed",
-        "output-limit": "grade.output-limit", "not-run": "grade.not-run",
-    }[err.kind]
-    return Verdict(0.0, msg(key, function=function, message=err.message), diagnosable=False)
+    function = j.spec.function if call.target.startswith("probe:") else call.target
+    text = call_error_text(
+        err, function=function, file=j.file, limits=j.limits, seconds=outcome.seconds,
+        hidden=j.hidden, culprit=j.culprits.get(call.id), returns=call.returns,
+    )
+    # a wrong formula shows in values or in raised exceptions; the rest (a missing
+    # function, a crash, a hang) says nothing about the formula
+    return Verdict(0.0, text, diagnosable=err.kind in ("exception", "bad-output"))
 
 
 def forbidden_verdict(j: Judging, names: Sequence[str]) -> Verdict:
@@ -233,7 +235,8 @@ def advice_for(j: Judging) -> tuple[Text, ...]:
     warnings = sorted({w for o in j.student.values() for w in o.warnings})
     if not warnings:
         return ()
-    return (msg("grade.warning-advice", function=j.spec.function, warnings="; ".join(warnings[:3])),)
+    return (msg("grade.warning-advice", function=j.spec.function,
+                warnings="; ".join(warnings[:3])),)
 
 
 def precheck(j: Judging, *, allow_expected_errors: bool = True) -> Verdict | None:
@@ -294,11 +297,9 @@ class CompareCheck(Check):
                 if s.error is None or s.error.type != e.error.type:
                     got = (msg("grade.got-returned") if s.error is None
                            else msg("grade.got-raised", type=s.error.type))
-                    return Verdict(0.0, Text(
-                        msg("grade.expected-error", function=j.spec.function, expected=e.error.type,
-                            case=j.label(call), got=got.en).en,
-                        msg("grade.expected-error", function=j.spec.function, expected=e.error.type,
-                            case=j.label(call), got=got.ko).ko,
+                    return Verdict(0.0, msg(
+                        "grade.expected-error", function=j.spec.function,
+                        expected=e.error.type, case=j.label(call), got=got,
                     ))
                 continue
             mismatch = compare_values(s.value, e.value, rtol=rtol, atol=atol)
@@ -308,10 +309,11 @@ class CompareCheck(Check):
 
 
 def mismatch_text(j: Judging, call: Call, m: Mismatch, rtol: float, atol: float) -> Text:
-    function = j.spec.function + (m.path if m.path.startswith("[") or m.path.startswith(".") else "")
+    function = j.spec.function + (m.path if m.path.startswith(("[", ".")) else "")
     label = j.label(call)
     if m.kind in ("shape", "structure", "type"):
-        return msg("grade.wrong-shape", function=function, case=label, got=m.got, expected=m.expected)
+        return msg("grade.wrong-shape", function=function, case=label, got=m.got,
+                   expected=m.expected)
     if m.kind == "not-finite":
         return msg("grade.not-finite", function=function, case=label)
     if j.hidden:
@@ -321,11 +323,11 @@ def mismatch_text(j: Judging, call: Call, m: Mismatch, rtol: float, atol: float)
                rtol=rtol, atol=atol)
 
 
-def _input_at(call: Call, index: tuple[int, ...] | None) -> str:
+def _input_at(call: Call, index: tuple[int, ...] | None) -> Text:
     first = call.args[0] if call.args else None
     if isinstance(first, np.ndarray) and index is not None and first.ndim == len(index):
         try:
-            return f"x{list(index)} = {float(first[index])!r}"
+            return Text.same(f"x{list(index)} = {float(first[index])!r}")
         except IndexError:
             pass
-    return str(list(index)) if index else "(scalar)"
+    return Text.same(str(list(index))) if index else msg("describe.scalar")
