@@ -9,7 +9,6 @@ PORT   ?= 5000
 
 .PHONY: serve test test-slow lint bench
 
-# Not yet part of `make test`: ruff and mypy --strict still report findings.
 lint: $(VENV)/.installed
 	$(BIN)/ruff check grader reference web tests bench
 	$(BIN)/mypy
@@ -24,7 +23,7 @@ $(VENV)/.installed: pyproject.toml constraints.txt
 serve: $(VENV)/.installed
 	$(BIN)/gradwell serve --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed
+test: lint
 	$(BIN)/gradwell exercises check
 	$(BIN)/pytest -m "not slow" -q
 

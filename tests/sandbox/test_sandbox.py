@@ -375,3 +375,12 @@ def test_a_failing_outcome_callback_does_not_lose_outcomes(sandbox: Sandbox) -> 
     ev = sandbox.evaluate(_request(Call("a", "sigmoid", (X,)), Call("b", "sigmoid", (X,))),
                           on_outcome=boom)
     assert _ok(ev.outcomes["a"].value) and _ok(ev.outcomes["b"].value)
+
+
+def test_a_cold_slots_start_up_is_not_charged_to_the_budget() -> None:
+    """Starting a zygote takes seconds; a submission with a 1 s budget on a cold
+    sandbox is still evaluated, not timed out while the grader warmed up."""
+    with Sandbox(1) as box:
+        ev = box.evaluate(EvalRequest(SOURCE, "activations.py", "activations",
+                                      (Call("a", "sigmoid", (X,)),), budget=1.0))
+    assert ev.load_failure is None and _ok(ev.outcomes["a"].value)
