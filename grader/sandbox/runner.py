@@ -16,6 +16,7 @@ import contextlib
 import functools
 import hashlib
 import importlib
+import re
 import sys
 import time
 import traceback
@@ -117,18 +118,21 @@ class Tripwires:
         except (AttributeError, TypeError):
             return  # a C type that refuses new attributes: the dispatch mode still sees it
         # The same object in the owner's submodules (scipy.special.expit is
-        # scipy.special._ufuncs.expit) is wired too, by ``_wire_aliases``. Not below a
-        # top-level package: scanning all of torch would cost each child 40 ms, and
-        # torch's kernels are watched by the dispatch mode whatever the route.
-        if isinstance(owner, types.ModuleType) and "." in owner.__name__:
+        # scipy.special._ufuncs.expit) is wired too, by ``_wire_aliases``. Only a
+        # package has submodules (torch.nn.functional has none: scanning sys.modules
+        # for it touched every module object and cost each forked child 6 ms of
+        # copy-on-write faults). Not below a top-level package: scanning all of torch
+        # would cost 40 ms, and torch's kernels are watched by the dispatch mode.
+        if (isinstance(owner, types.ModuleType) and "." in owner.__name__
+                and hasattr(owner, "__path__")):
             self._aliases[id(original)] = (owner.__name__ + ".", tripwire)
 
     def _wire_aliases(self) -> None:
         if not self._aliases:
             return
         prefixes = tuple({prefix for prefix, _ in self._aliases.values()})
-        for module_name, module in list(sys.modules.items()):
-            if module is None or not module_name.startswith(prefixes):
+        for module_name, module in _modules_under(prefixes):
+            if module is None:
                 continue
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):
@@ -147,6 +151,32 @@ class Tripwires:
         for make in self._modes:
             stack.enter_context(make())
         return stack
+
+
+#: (len(sys.modules), every module name on a line of one string), taken by the zygote
+#: once warm; see :func:`index_modules`
+_module_index: tuple[int, str] | None = None
+
+
+def index_modules() -> None:
+    """Remember which modules are loaded, as one string (the zygote calls this once).
+
+    A forked child looking for a package's submodules would otherwise iterate
+    ``sys.modules``, bumping the reference count of every module object: each is a
+    copy-on-write page fault, 6-9 ms per child. Searching one string touches one object.
+    """
+    global _module_index
+    _module_index = (len(sys.modules), "\n".join(sys.modules) + "\n")
+
+
+def _modules_under(prefixes: tuple[str, ...]) -> list[tuple[str, Any]]:
+    index = _module_index
+    if index is None or index[0] != len(sys.modules):
+        # not a warm child, or a module was imported since: the whole table
+        return [(n, m) for n, m in list(sys.modules.items()) if n.startswith(prefixes)]
+    text = index[1]
+    pattern = "|".join(re.escape(p) for p in prefixes)
+    return [(n, sys.modules.get(n)) for n in re.findall(f"^(?:{pattern})[^\n]*$", text, re.M)]
 
 
 def _resolve_owner(dotted: str) -> tuple[Any, str]:

@@ -289,6 +289,7 @@ class Zygote:
                 self.own_pidns = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
             except OSError:
                 self.plan["pid-namespace"] = False
+        runner.index_modules()
         gc.collect()
         _trim_heap()
         gc.freeze()

@@ -165,3 +165,24 @@ def test_torch_mode_records_torch_use_in_numpy_exercises() -> None:
     m = load_module(src, "student_torch", "student.py", register=False)
     out = execute(m, [Call("a", "f", (np.zeros(2),))], tripwires=wires)["a"]  # type: ignore[arg-type]
     assert "torch.sigmoid" in out.forbidden
+
+
+def test_a_warm_childs_module_index_finds_what_scanning_sys_modules_finds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    import scipy.special  # noqa: F401 - the package whose submodules are looked for
+
+    from grader.sandbox import runner
+
+    prefixes = ("scipy.special.", "numpy.linalg.")
+    monkeypatch.setattr(runner, "_module_index", None)
+    scanned = runner._modules_under(prefixes)
+    runner.index_modules()
+    indexed = runner._modules_under(prefixes)
+    assert ("scipy.special._ufuncs", sys.modules["scipy.special._ufuncs"]) in indexed
+    assert sorted(indexed, key=lambda p: p[0]) == sorted(scanned, key=lambda p: p[0])
+    # a module imported after the index was taken is still found (the index is stale)
+    monkeypatch.setitem(sys.modules, "scipy.special.gradwell_late", sys.modules["json"])
+    assert ("scipy.special.gradwell_late", sys.modules["json"]) in runner._modules_under(prefixes)

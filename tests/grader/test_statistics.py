@@ -136,6 +136,21 @@ def test_histogram_is_plain_capped_data() -> None:
         plot["expected_density"])
 
 
+def test_histogram_counts_are_numpys_including_values_on_edges() -> None:
+    rng = np.random.default_rng(17)
+    reach = 4.0 * NORMAL.std
+    edges = np.histogram_bin_edges([], bins=40, range=(-reach, reach))
+    # inside ±4σ, so the plot keeps that reach and these edges; every interior edge twice
+    x = np.concatenate([np.clip(rng.normal(0.0, 0.0625, 5000), -0.9 * reach, 0.9 * reach),
+                        edges[1:-1], edges[1:-1]])
+    plot = histogram(x, NORMAL, Text("t", "ㅌ"))
+    assert plot["bins"] == [float(e) for e in edges]
+    want, want_edges = np.histogram(x, bins=len(plot["counts"]),
+                                    range=(plot["bins"][0], plot["bins"][-1]))
+    assert plot["counts"] == [int(c) for c in want]
+    assert plot["bins"] == [float(e) for e in want_edges]
+
+
 @pytest.mark.parametrize("n", [1, 7, 1000, N_CONV, N_BIG])
 @pytest.mark.parametrize("scale", [1.0, 1.03, 1.3])
 def test_ks_test_gives_scipy_kstest_numbers(n: int, scale: float) -> None:
