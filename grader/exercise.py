@@ -284,9 +284,9 @@ def _bad(where: str, fld: str | Text, problem: str | Text, got: Any, fix: str | 
          ) -> ExerciseError:
     """``{where}: field '{fld}' {problem}, got {got!r}. Fix: {fix}.`` in both languages.
 
-    ``problem`` and ``fix`` are :class:`Text` from the ``exercise.problem.*`` and
-    ``exercise.fix.*`` messages. A plain string is accepted for callers not yet
-    converted (:mod:`grader.quiz`), and then reads the same in both languages.
+    ``problem`` and ``fix`` are :class:`Text` from the ``exercise.problem.*`` /
+    ``quiz.problem.*`` and ``exercise.fix.*`` / ``quiz.fix.*`` messages. A plain
+    string is still accepted, and then reads the same in both languages.
     """
     return ExerciseError(msg("exercise.bad-field", path=where, field=fld, problem=problem,
                              got=got, fix=fix))

@@ -185,6 +185,97 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "unknown exercise {id!r}. Use one of: {known}.",
         "알 수 없는 과제 {id!r}입니다. 다음 중 하나를 쓰세요: {known}.",
     ),
+    # -- quiz files (questions.toml; the wording of exercise.bad-field) ---------------
+    # what is wrong with a field ("{path}: field '{field}' {problem}, got ...")
+    "quiz.problem.unique-in-quiz": (
+        "must be unique in the quiz", "퀴즈 안에서 서로 달라야 합니다",
+    ),
+    "quiz.problem.question-id": (
+        "must be a short lower-case id", "소문자로 된 짧은 id여야 합니다",
+    ),
+    "quiz.problem.unknown-kind": (
+        "is not a known question kind", "알 수 없는 문항 종류입니다",
+    ),
+    "quiz.problem.boolean": ("must be true or false", "true 또는 false여야 합니다"),
+    "quiz.problem.choices": (
+        "must be an array of at least 2 tables", "테이블이 2개 이상인 배열이어야 합니다",
+    ),
+    "quiz.problem.choice-id": (
+        "must be a unique non-empty string", "서로 다르고 비어 있지 않은 문자열이어야 합니다",
+    ),
+    "quiz.problem.one-correct": (
+        "must have exactly one correct choice", "정답 선택지가 정확히 하나여야 합니다",
+    ),
+    "quiz.problem.some-correct": (
+        "must have at least one correct choice", "정답 선택지가 하나 이상 있어야 합니다",
+    ),
+    "quiz.problem.unknown-compute": (
+        "is not a known computation", "등록된 계산이 아닙니다",
+    ),
+    "quiz.problem.zero-tolerance": (
+        "and atol are both 0: no typed answer could pass",
+        "atol과 함께 둘 다 0이라서 입력한 어떤 답도 통과할 수 없습니다",
+    ),
+    "quiz.problem.unknown-placeholder": (
+        "has a placeholder that is not a parameter ({error})",
+        "매개변수가 아닌 자리표시자가 있습니다 ({error})",
+    ),
+    "quiz.problem.params-mismatch": (
+        "do not fit compute {compute!r} ({error})",
+        "계산 {compute!r}에 맞지 않습니다 ({error})",
+    ),
+    "quiz.problem.non-finite": (
+        "give a non-finite answer", "유한하지 않은 답이 나옵니다",
+    ),
+    "quiz.problem.one-param-kind": (
+        "must have exactly one of {allowed}", "{allowed} 중 정확히 하나만 있어야 합니다",
+    ),
+    "quiz.problem.non-empty-list": ("must be a non-empty list", "비어 있지 않은 목록이어야 합니다"),
+    "quiz.problem.low-high": (
+        "must be [low, high] with low <= high", "low <= high인 [low, high] 형식이어야 합니다",
+    ),
+    "quiz.problem.int-range": (
+        "must be an integer from {low} to {high}", "{low}부터 {high}까지의 정수여야 합니다",
+    ),
+    # how to fix it ("Fix: {fix}.")
+    "quiz.fix.unique-ids": (
+        "give each question its own id", "문항마다 서로 다른 id를 붙이세요",
+    ),
+    "quiz.fix.choices": (
+        "declare each choice as [[question.choices]] with id, text and correct",
+        "각 선택지를 id, text, correct가 있는 [[question.choices]]로 선언하세요",
+    ),
+    "quiz.fix.correct": (
+        "write correct = true, or leave it out for a wrong choice",
+        "correct = true라고 쓰거나, 오답 선택지라면 줄을 지우세요",
+    ),
+    "quiz.fix.one-correct": (
+        "mark exactly one choice with correct = true",
+        "선택지 하나에만 correct = true를 표시하세요",
+    ),
+    "quiz.fix.some-correct": (
+        "mark the right choices with correct = true",
+        "정답 선택지에 correct = true를 표시하세요",
+    ),
+    "quiz.fix.tolerance": (
+        "state a tolerance the student can meet, e.g. {snippet}",
+        "학생이 맞출 수 있는 허용 오차를 쓰세요. 예: {snippet}",
+    ),
+    "quiz.fix.placeholders": (
+        "use only {{name}} for names declared in params",
+        "params에 선언한 이름만 {{name}} 형태로 쓰세요",
+    ),
+    "quiz.fix.params-mismatch": (
+        "declare the parameters that computation reads",
+        "그 계산이 읽는 매개변수를 선언하세요",
+    ),
+    "quiz.fix.narrow-ranges": ("narrow the ranges", "범위를 좁히세요"),
+    # what to add for a missing field ("Fix: add {fix}.")
+    "quiz.snippet.one-of": ("{name} = one of {allowed}", "{allowed} 중 하나인 {name} = ..."),
+    "quiz.snippet.choices": ("[[question.choices]] tables", "[[question.choices]] 테이블"),
+    "quiz.snippet.tolerance": (
+        "{snippet} (the stated tolerance)", "{snippet} (명시한 허용 오차)",
+    ),
     # -- grading feedback -----------------------------------------------------------
     "grade.passed": ("'{function}' looks good.", "'{function}'은(는) 잘 동작합니다."),
     "grade.hidden-failed": (

@@ -60,7 +60,7 @@ from grader.exercise import (
     _table_list,
     _text,
 )
-from grader.i18n import Text
+from grader.i18n import Text, msg
 from grader.result import Result, TestResult
 
 __all__ = [
@@ -258,8 +258,8 @@ def load_quiz(directory: Path) -> Quiz:
     for i, entry in enumerate(_table_list(data, "question", where)):
         question = _question(i, entry, where)
         if any(q.id == question.id for q in questions):
-            raise _bad(where, f"question[{i}].id", "must be unique in the quiz", question.id,
-                       "give each question its own id")
+            raise _bad(where, f"question[{i}].id", msg("quiz.problem.unique-in-quiz"),
+                       question.id, msg("quiz.fix.unique-ids"))
         questions.append(question)
     return Quiz(id=str(quiz_id), title=title, questions=tuple(questions),
                 pass_mark=float(pass_mark))
@@ -269,18 +269,19 @@ def _question(i: int, q: Mapping[str, Any], where: str) -> Question:
     prefix = f"question[{i}]."
     qid = _require(q, "id", where, 'id = "short-kebab-id"', prefix)
     if not isinstance(qid, str) or not _QUESTION_ID.match(qid):
-        raise _bad(where, prefix + "id", "must be a short lower-case id", qid,
-                   'e.g. id = "sigmoid-max"')
+        raise _bad(where, prefix + "id", msg("quiz.problem.question-id"), qid,
+                   msg("exercise.fix.example", snippet='id = "sigmoid-max"'))
     prefix = f"question[{i}] ({qid})."
-    kind = _require(q, "kind", where, f"kind = one of {list(KINDS)}", prefix)
+    kind = _require(q, "kind", where, msg("quiz.snippet.one-of", name="kind", allowed=list(KINDS)),
+                    prefix)
     if kind not in KINDS:
-        raise _bad(where, prefix + "kind", "is not a known question kind", kind,
-                   f"use one of: {', '.join(KINDS)}")
+        raise _bad(where, prefix + "kind", msg("quiz.problem.unknown-kind"), kind,
+                   msg("exercise.fix.one-of", allowed=", ".join(KINDS)))
     _no_unknown(q, _COMMON_KEYS | _KIND_KEYS[kind], where, prefix)
     points = _require(q, "points", where, "points = 1", prefix)
     if isinstance(points, bool) or not isinstance(points, (int, float)) or not points > 0:
-        raise _bad(where, prefix + "points", "must be a positive number", points,
-                   "give points as a number greater than 0")
+        raise _bad(where, prefix + "points", msg("exercise.problem.positive"), points,
+                   msg("exercise.fix.positive", field="points"))
     prompt = _text(q, "prompt", where, prefix)
     explanation = _text(q, "explanation", where, prefix)
     common = dict(id=qid, kind=kind, points=float(points), prompt=prompt, explanation=explanation)
@@ -288,63 +289,66 @@ def _question(i: int, q: Mapping[str, Any], where: str) -> Question:
         choices = _choices(q, kind, where, prefix)
         return Question(**common, choices=choices)
     if kind == "true_false":
-        answer = _require(q, "answer", where, "answer = true or answer = false", prefix)
+        answer = _require(q, "answer", where, msg("exercise.snippet.either", a="answer = true",
+                                                   b="answer = false"), prefix)
         if not isinstance(answer, bool):
-            raise _bad(where, prefix + "answer", "must be true or false", answer,
-                       "write answer = true or answer = false")
+            raise _bad(where, prefix + "answer", msg("quiz.problem.boolean"), answer,
+                       msg("exercise.fix.write-either", a="answer = true", b="answer = false"))
         return Question(**common, answer=answer)
     return _numeric(common, q, where, prefix)
 
 
 def _choices(q: Mapping[str, Any], kind: str, where: str, prefix: str) -> tuple[Choice, ...]:
-    raw = _require(q, "choices", where, "[[question.choices]] tables", prefix)
+    raw = _require(q, "choices", where, msg("quiz.snippet.choices"), prefix)
     if not isinstance(raw, list) or len(raw) < 2 or not all(isinstance(c, dict) for c in raw):
-        raise _bad(where, prefix + "choices", "must be an array of at least 2 tables", raw,
-                   "declare each choice as [[question.choices]] with id, text and correct")
+        raise _bad(where, prefix + "choices", msg("quiz.problem.choices"), raw,
+                   msg("quiz.fix.choices"))
     out: list[Choice] = []
     for j, c in enumerate(raw):
         cprefix = f"{prefix}choices[{j}]."
         _no_unknown(c, _CHOICE_KEYS, where, cprefix)
         cid = _require(c, "id", where, 'id = "a"', cprefix)
         if not isinstance(cid, str) or not cid or any(o.id == cid for o in out):
-            raise _bad(where, cprefix + "id", "must be a unique non-empty string", cid,
-                       'e.g. id = "a", "b", ...')
+            raise _bad(where, cprefix + "id", msg("quiz.problem.choice-id"), cid,
+                       msg("exercise.fix.example", snippet='id = "a", "b", ...'))
         correct = c.get("correct", False)
         if not isinstance(correct, bool):
-            raise _bad(where, cprefix + "correct", "must be true or false", correct,
-                       "write correct = true, or leave it out for a wrong choice")
+            raise _bad(where, cprefix + "correct", msg("quiz.problem.boolean"), correct,
+                       msg("quiz.fix.correct"))
         out.append(Choice(cid, _text(c, "text", where, cprefix), correct))
     n_correct = sum(c.correct for c in out)
     if kind == "single" and n_correct != 1:
-        raise _bad(where, prefix + "choices", "must have exactly one correct choice", n_correct,
-                   "mark exactly one choice with correct = true")
+        raise _bad(where, prefix + "choices", msg("quiz.problem.one-correct"), n_correct,
+                   msg("quiz.fix.one-correct"))
     if kind == "multiple" and n_correct < 1:
-        raise _bad(where, prefix + "choices", "must have at least one correct choice", n_correct,
-                   "mark the right choices with correct = true")
+        raise _bad(where, prefix + "choices", msg("quiz.problem.some-correct"), n_correct,
+                   msg("quiz.fix.some-correct"))
     return tuple(out)
 
 
 def _numeric(common: dict[str, Any], q: Mapping[str, Any], where: str, prefix: str) -> Question:
-    compute = _require(q, "compute", where, f"compute = one of {sorted(COMPUTE)}", prefix)
+    compute = _require(q, "compute", where,
+                       msg("quiz.snippet.one-of", name="compute", allowed=sorted(COMPUTE)), prefix)
     if compute not in COMPUTE:
-        raise _bad(where, prefix + "compute", "is not a known computation", compute,
-                   f"use one of: {', '.join(sorted(COMPUTE))}")
+        raise _bad(where, prefix + "compute", msg("quiz.problem.unknown-compute"), compute,
+                   msg("exercise.fix.one-of", allowed=", ".join(sorted(COMPUTE))))
     params = q.get("params", {})
     if not isinstance(params, dict):
-        raise _bad(where, prefix + "params", "must be a table", params,
-                   "write params = { name = { int = [low, high] } }")
+        raise _bad(where, prefix + "params", msg("exercise.problem.table"), params,
+                   msg("exercise.fix.write", snippet="params = { name = { int = [low, high] } }"))
     specs = tuple(_param(name, spec, where, f"{prefix}params.{name}")
                   for name, spec in params.items())
     tol: dict[str, float] = {}
     for key in ("rtol", "atol"):
-        value = _require(q, key, where, f"{key} = 1e-3 (the stated tolerance)", prefix)
+        value = _require(q, key, where, msg("quiz.snippet.tolerance", snippet=f"{key} = 1e-3"),
+                         prefix)
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value < 1:
-            raise _bad(where, prefix + key, "must be a number in [0, 1)", value,
-                       f"e.g. {key} = 1e-3")
+            raise _bad(where, prefix + key, msg("exercise.problem.unit-interval"), value,
+                       msg("exercise.fix.example", snippet=f"{key} = 1e-3"))
         tol[key] = float(value)
     if tol["rtol"] == 0 and tol["atol"] == 0:
-        raise _bad(where, prefix + "rtol", "and atol are both 0: no typed answer could pass", 0,
-                   "state a tolerance the student can meet, e.g. rtol = 1e-3")
+        raise _bad(where, prefix + "rtol", msg("quiz.problem.zero-tolerance"), 0,
+                   msg("quiz.fix.tolerance", snippet="rtol = 1e-3"))
     unit = _text(q, "unit", where, prefix) if "unit" in q else None
     question = Question(**common, compute=compute, params=specs, rtol=tol["rtol"],
                         atol=tol["atol"], unit=unit)
@@ -356,48 +360,51 @@ def _numeric(common: dict[str, Any], q: Mapping[str, Any], where: str, prefix: s
             _format(question.prompt.get(lang), sample)
         except (KeyError, IndexError, ValueError) as exc:
             raise _bad(where, f"{prefix}prompt.{lang}",
-                       f"has a placeholder that is not a parameter ({exc})",
-                       question.prompt.get(lang)[:60],
-                       "use only {name} for names declared in params") from None
+                       msg("quiz.problem.unknown-placeholder", error=exc),
+                       question.prompt.get(lang)[:60], msg("quiz.fix.placeholders")) from None
     try:
         value = COMPUTE[compute](sample)
     except Exception as exc:
         raise _bad(where, prefix + "params",
-                   f"do not fit compute {compute!r} ({type(exc).__name__}: {exc})",
-                   sorted(params), "declare the parameters that computation reads") from None
+                   msg("quiz.problem.params-mismatch", compute=compute,
+                       error=f"{type(exc).__name__}: {exc}"),
+                   sorted(params), msg("quiz.fix.params-mismatch")) from None
     if not math.isfinite(value):
-        raise _bad(where, prefix + "params", "give a non-finite answer", value, "narrow the ranges")
+        raise _bad(where, prefix + "params", msg("quiz.problem.non-finite"), value,
+                   msg("quiz.fix.narrow-ranges"))
     return question
 
 
 def _param(name: str, spec: Any, where: str, fld: str) -> ParamSpec:
     if not isinstance(spec, dict):
-        raise _bad(where, fld, "must be a table", spec, "e.g. { int = [16, 1024] }")
+        raise _bad(where, fld, msg("exercise.problem.table"), spec,
+                   msg("exercise.fix.example", snippet="{ int = [16, 1024] }"))
     kinds: list[Literal["int", "float", "floats", "choice"]] = [
         k for k in ("int", "float", "floats", "choice") if k in spec]
     if len(kinds) != 1:
-        raise _bad(where, fld, "must have exactly one of int, float, floats, choice", spec,
-                   "e.g. { float = [-4, 4], decimals = 2 }")
+        raise _bad(where, fld,
+                   msg("quiz.problem.one-param-kind", allowed="int, float, floats, choice"),
+                   spec, msg("exercise.fix.example", snippet="{ float = [-4, 4], decimals = 2 }"))
     kind = kinds[0]
     _no_unknown(spec, {kind, "decimals", "count"}, where, fld + ".")
     value = spec[kind]
     if kind == "choice":
         if not isinstance(value, list) or not value:
-            raise _bad(where, f"{fld}.choice", "must be a non-empty list", value,
-                       "e.g. choice = [1, 2, 3]")
+            raise _bad(where, f"{fld}.choice", msg("quiz.problem.non-empty-list"), value,
+                       msg("exercise.fix.example", snippet="choice = [1, 2, 3]"))
         return ParamSpec(name, "choice", options=tuple(value))
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)
             or not value[0] <= value[1]):
-        raise _bad(where, f"{fld}.{kind}", "must be [low, high] with low <= high", value,
-                   f"e.g. {kind} = [1, 10]")
+        raise _bad(where, f"{fld}.{kind}", msg("quiz.problem.low-high"), value,
+                   msg("exercise.fix.example", snippet=f"{kind} = [1, 10]"))
     decimals, count = spec.get("decimals", 2), spec.get("count", 1)
     if not isinstance(decimals, int) or not 0 <= decimals <= 6:
-        raise _bad(where, f"{fld}.decimals", "must be an integer from 0 to 6", decimals,
-                   "e.g. decimals = 2")
+        raise _bad(where, f"{fld}.decimals", msg("quiz.problem.int-range", low=0, high=6),
+                   decimals, msg("exercise.fix.example", snippet="decimals = 2"))
     if not isinstance(count, int) or not 1 <= count <= 16:
-        raise _bad(where, f"{fld}.count", "must be an integer from 1 to 16", count,
-                   "e.g. count = 4")
+        raise _bad(where, f"{fld}.count", msg("quiz.problem.int-range", low=1, high=16), count,
+                   msg("exercise.fix.example", snippet="count = 4"))
     return ParamSpec(name, kind, low=float(value[0]), high=float(value[1]), decimals=decimals,
                      count=count)
 
