@@ -271,7 +271,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "quiz.fix.narrow-ranges": ("narrow the ranges", "범위를 좁히세요"),
     # what to add for a missing field ("Fix: add {fix}.")
-    "quiz.snippet.one-of": ("{name} = one of {allowed}", "{allowed} 중 하나인 {name} = ..."),
     "quiz.snippet.choices": ("[[question.choices]] tables", "[[question.choices]] 테이블"),
     "quiz.snippet.tolerance": (
         "{snippet} (the stated tolerance)", "{snippet} (명시한 허용 오차)",

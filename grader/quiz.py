@@ -272,8 +272,9 @@ def _question(i: int, q: Mapping[str, Any], where: str) -> Question:
         raise _bad(where, prefix + "id", msg("quiz.problem.question-id"), qid,
                    msg("exercise.fix.example", snippet='id = "sigmoid-max"'))
     prefix = f"question[{i}] ({qid})."
-    kind = _require(q, "kind", where, msg("quiz.snippet.one-of", name="kind", allowed=list(KINDS)),
-                    prefix)
+    kind = _require(q, "kind", where,
+                    msg("exercise.snippet.one-of", snippet='kind = "..."',
+                        allowed=", ".join(KINDS)), prefix)
     if kind not in KINDS:
         raise _bad(where, prefix + "kind", msg("quiz.problem.unknown-kind"), kind,
                    msg("exercise.fix.one-of", allowed=", ".join(KINDS)))
@@ -328,7 +329,8 @@ def _choices(q: Mapping[str, Any], kind: str, where: str, prefix: str) -> tuple[
 
 def _numeric(common: dict[str, Any], q: Mapping[str, Any], where: str, prefix: str) -> Question:
     compute = _require(q, "compute", where,
-                       msg("quiz.snippet.one-of", name="compute", allowed=sorted(COMPUTE)), prefix)
+                       msg("exercise.snippet.one-of", snippet='compute = "..."',
+                           allowed=", ".join(sorted(COMPUTE))), prefix)
     if compute not in COMPUTE:
         raise _bad(where, prefix + "compute", msg("quiz.problem.unknown-compute"), compute,
                    msg("exercise.fix.one-of", allowed=", ".join(sorted(COMPUTE))))
