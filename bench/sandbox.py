@@ -12,9 +12,10 @@ Measured in the same run, on the same submission and calls:
   grader without a warm process pays);
 - throughput: ``--slots`` slots kept busy by as many threads.
 
-Memory: PSS/RSS from ``/proc/<pid>/smaps_rollup`` of N zygotes with one live child each
-(N slots evaluating at once) vs N fresh processes holding the same work, sampled while
-every process is alive.
+Memory: PSS/RSS from ``/proc/<pid>/smaps_rollup`` of N zygotes with their children (N
+slots evaluating at once: per slot the evaluation's child and the standby forked for the
+next one) vs N fresh processes holding the same work, sampled while every process is
+alive.
 """
 
 from __future__ import annotations
@@ -236,9 +237,13 @@ def _memory(slots: int) -> dict[str, Any]:
         while time.monotonic() < deadline:
             zygotes = set(box.zygote_pids())
             children = _children_of(zygotes)
-            if len(zygotes) == slots and len(children) == slots:
+            # each zygote: the evaluation's child and the standby forked for the next
+            if len(zygotes) == slots and len(children) == 2 * slots:
                 break
             time.sleep(0.05)
+        else:
+            raise SystemExit(f"memory: expected {slots} zygotes with 2 children each, found "
+                             f"zygotes {sorted(zygotes)} and children {children}")
         time.sleep(hold / 2)
         z = [_smaps(p) for p in zygotes]
         c = [_smaps(p) for p in children]
@@ -289,7 +294,8 @@ def main() -> int:
           f"evaluations/s ({tp['evaluations']} in {tp['seconds']:.1f} s)")
     mem = report["memory"]
     print(f"memory, {mem['slots']} at once (PSS MiB): zygotes {mem['zygotes']['pss_mib']} + "
-          f"children {mem['children']['pss_mib']} (private {mem['children']['private_mib']})"
+          f"children, running + standby {mem['children']['pss_mib']} "
+          f"(private {mem['children']['private_mib']})"
           f" = {mem['warm_total_pss_mib']:.1f}  vs  fresh {mem['fresh_total_pss_mib']}")
     print(f"  RSS MiB: zygotes {mem['zygotes']['rss_mib']}, children "
           f"{mem['children']['rss_mib']}, fresh {mem['fresh']['rss_mib']}")

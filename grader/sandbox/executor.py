@@ -123,6 +123,8 @@ class _Slot:
         self.ctl: socket.socket | None = None
         self.layers: list[Layer] = []
         self.starts = 0
+        #: the last child ended before the zygote reported its exit (read before the next)
+        self.owes_exit = False
         claim = claim_uid(config)
         self.uid = claim[0] if claim else None
         self._uid_lock = claim[1] if claim else None
@@ -173,6 +175,7 @@ class _Slot:
                  ", ".join(x.id for x in self.layers if not x.active) or "none")
 
     def stop(self) -> None:
+        self.owes_exit = False
         if self.ctl is not None:
             with contextlib.suppress(OSError):
                 self.ctl.sendall(wire_json({"type": "quit"}))
@@ -189,6 +192,9 @@ class _Slot:
     def spawn(self, fds: Sequence[int], cpu_seconds: int) -> int:
         """Ask for a child; return a pidfd for it."""
         assert self.ctl is not None
+        if self.owes_exit:  # the previous child's exit (and the reaper) must come first
+            self.exited(timeout=30.0)
+            self.owes_exit = False
         try:
             socket.send_fds(self.ctl, [wire_json({"type": "spawn", "cpu": cpu_seconds})],
                             list(fds))
@@ -456,6 +462,8 @@ class _Evaluator:
                 res.error_seconds = time.monotonic() - call_start
 
         while not exited or open_fds:
+            if not open_fds and (res.done or res.load_failure is not None):
+                break  # complete: its exit is the zygote's to report, before the next spawn
             now = time.monotonic()
             if not killed:
                 if done_at is not None:
@@ -514,6 +522,11 @@ class _Evaluator:
                     kill(CallError("bad-output", message=f"the result could not be read: {exc}"))
         if not killed:
             res.error_seconds = time.monotonic() - call_start
+        if not exited:  # ended early (above): all it could send has been read
+            with contextlib.suppress(ProcessLookupError, OSError):
+                signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+            self.slot.owes_exit = True
+            return res
         try:
             status = self.slot.exited(timeout=30.0)
         except _SlotDied:

@@ -356,6 +356,14 @@ def _convert(result: Any, returns: Returns) -> Value:
 
 
 def _as_float_array(obj: Any) -> np.ndarray:
+    # an exact float64 ndarray (most results) is already what is sent: nothing to convert
+    arr = obj if type(obj) is np.ndarray and obj.dtype == np.float64 else _converted(obj)
+    if arr.size > MAX_RESULT_ELEMENTS:
+        raise _BadOutput(f"an array of {arr.size} elements is larger than any expected result")
+    return np.array(arr, dtype=np.float64, copy=True, subok=False)
+
+
+def _converted(obj: Any) -> np.ndarray:
     if type(obj).__module__.startswith("torch") and hasattr(obj, "detach"):
         obj = obj.detach().cpu().numpy()
     try:
@@ -368,9 +376,7 @@ def _as_float_array(obj: Any) -> np.ndarray:
         ) from None
     if arr.dtype != np.float64:  # a subclass dtype trick
         raise _BadOutput(f"converted to dtype {arr.dtype}, not float64")
-    if arr.size > MAX_RESULT_ELEMENTS:
-        raise _BadOutput(f"an array of {arr.size} elements is larger than any expected result")
-    return np.array(arr, dtype=np.float64, copy=True, subok=False)
+    return arr
 
 
 def _as_raw(obj: Any, depth: int) -> Value:

@@ -13,6 +13,7 @@ called with: ``repo``, ``grader_pid``, ``zygote_pid``, ``port``, ``secret_name``
 from __future__ import annotations
 
 import os
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -46,20 +47,26 @@ class AttackCtx(Protocol):
 Check = Callable[[Outcome, Any], None]
 
 
-def leftovers(uids: tuple[int, ...]) -> list[str]:
-    """The pids of every process running as one of ``uids``."""
-    found = []
-    for pid in os.listdir("/proc"):
-        if not pid.isdigit():
-            continue
-        try:
-            status = Path(f"/proc/{pid}/status").read_text()
-        except OSError:
-            continue
-        for line in status.splitlines():
-            if line.startswith("Uid:") and int(line.split()[1]) in uids:
-                found.append(pid)
-    return found
+def leftovers(uids: tuple[int, ...], within: float = 5.0) -> list[str]:
+    """The pids of every process running as one of ``uids``, ``within`` seconds after
+    an evaluation returned: it returns as soon as the child has sent everything, and
+    the zygote reaps the child (and kills what it left) while the grader judges."""
+    deadline = time.monotonic() + within
+    while True:
+        found = []
+        for pid in os.listdir("/proc"):
+            if not pid.isdigit():
+                continue
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            for line in status.splitlines():
+                if line.startswith("Uid:") and int(line.split()[1]) in uids:
+                    found.append(pid)
+        if not found or time.monotonic() >= deadline:
+            return found
+        time.sleep(0.01)
 
 
 def contains_secret(value: Any) -> bool:

@@ -9,6 +9,7 @@ import time
 
 import numpy as np
 import pytest
+from attack_table import leftovers
 from click.testing import CliRunner
 
 from grader.sandbox import (
@@ -115,20 +116,7 @@ def test_two_slots_evaluate_concurrently() -> None:
         assert len(results) == 4
         # four 0.8 s naps and a 1.5 s bomb on two slots: about three rounds, not five
         assert time.monotonic() - start < 4.5
-        assert _leftovers_of(box.slot_uids) == []
-
-
-def _leftovers_of(uids: tuple[int, ...]) -> list[str]:
-    found = []
-    for pid in filter(str.isdigit, os.listdir("/proc")):
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                uid_line = next(line for line in f if line.startswith("Uid:"))
-        except (OSError, StopIteration):
-            continue
-        if int(uid_line.split()[1]) in uids:
-            found.append(pid)
-    return found
+        assert leftovers(box.slot_uids) == []
 
 
 def test_slot_uids_are_claimed_exclusively(sandbox: Sandbox) -> None:
@@ -217,6 +205,84 @@ def talk(x):
     assert ev.outcomes["t"].ok
     assert ev.stdout.startswith("to stdout\nzzz") and "more bytes not kept" in ev.stdout
     assert ev.stderr == "to stderr\n"
+
+
+def _children_of(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/children") as f:
+            found += [int(p) for p in f.read().split()]
+    return found
+
+
+def _uid_of(pid: int) -> int:
+    with open(f"/proc/{pid}/status") as f:
+        return int(next(line for line in f if line.startswith("Uid:")).split()[1])
+
+
+def _gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended and been reaped, within 5 s."""
+    deadline = time.monotonic() + 5.0
+    while os.path.exists(f"/proc/{pid}") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return not os.path.exists(f"/proc/{pid}")
+
+
+def _standby_of(sandbox: Sandbox) -> int:
+    """The zygote's one child once the last evaluation's child is gone: the standby,
+    not contained yet (the grader's uid, not the slot's): it holds nothing of anyone's."""
+    [zygote] = sandbox.zygote_pids()
+    deadline = time.monotonic() + 5.0
+    while True:
+        children = {pid: _uid_of(pid) for pid in _children_of(zygote)}
+        if list(children.values()) == [os.getuid()]:
+            return next(iter(children))
+        assert time.monotonic() < deadline, f"the zygote's children (pid: uid): {children}"
+        time.sleep(0.01)
+
+
+def test_the_next_child_is_forked_before_it_is_needed(sandbox: Sandbox) -> None:
+    assert _ok(sandbox.evaluate(_request(Call("s", "sigmoid", (X,)))).outcomes["s"].value)
+    standby = _standby_of(sandbox)
+    assert _ok(sandbox.evaluate(_request(Call("s", "sigmoid", (X,)))).outcomes["s"].value)
+    # that standby ran the evaluation and is gone; a new one waits
+    assert _gone(standby)
+    assert _standby_of(sandbox) != standby
+
+
+def test_a_dead_standby_is_replaced_without_losing_an_evaluation(sandbox: Sandbox) -> None:
+    sandbox.evaluate(_request(Call("s", "sigmoid", (X,))))
+    [zygote] = sandbox.zygote_pids()
+    standby = _standby_of(sandbox)
+    os.kill(standby, signal.SIGKILL)
+    ev = sandbox.evaluate(_request(Call("s", "sigmoid", (X,))))
+    assert _ok(ev.outcomes["s"].value) and ev.children == 1
+    assert sandbox.zygote_pids() == (zygote,)  # the zygote forked afresh, no restart
+    assert _gone(standby)  # and reaped the dead one
+    assert _standby_of(sandbox) != standby
+
+
+def test_closing_the_sandbox_leaves_no_standby_behind() -> None:
+    with Sandbox(1) as box:
+        box.evaluate(_request(Call("s", "sigmoid", (X,))))
+        standby = _standby_of(box)
+    assert _gone(standby)
+
+
+def test_output_written_just_before_the_end_is_kept(sandbox: Sandbox) -> None:
+    # the child flushes after its last result and only then closes its pipes: the
+    # evaluation does not wait for its exit, and must not lose the tail
+    source = SOURCE + """
+import sys
+
+def tail(x):
+    sys.stdout.write("no newline at the end")
+    sys.stderr.write("nor here")
+    return x
+"""
+    ev = sandbox.evaluate(EvalRequest(source, "m.py", "m", (Call("t", "tail", (X,)),)))
+    assert ev.outcomes["t"].ok
+    assert ev.stdout == "no newline at the end" and ev.stderr == "nor here"
 
 
 def test_a_forked_copy_neither_uses_nor_stops_the_parents_zygotes(sandbox: Sandbox) -> None:

@@ -144,11 +144,16 @@ def descendants(root: int, procs: Mapping[int, Proc]) -> set[int]:
 
 
 def zygotes(root: int) -> set[int]:
-    """The live sandbox zygotes started by ``root`` or its descendants."""
+    """The live sandbox zygotes started by ``root`` or its descendants (not the
+    children they fork, whose command line is theirs: a standby, a running child)."""
     procs = processes()
+
+    def zygote_code(pid: int) -> bool:
+        return b"grader.sandbox.zygote" in procs[pid].cmdline
+
     return {pid for pid in descendants(root, procs)
-            if b"grader.sandbox.zygote" in procs[pid].cmdline
-            and procs[pid].state not in ("Z", "X")}
+            if zygote_code(pid) and procs[pid].state not in ("Z", "X")
+            and not (procs[pid].ppid in procs and zygote_code(procs[pid].ppid))}
 
 
 def slot_uids(pid: int) -> tuple[int, ...]:
