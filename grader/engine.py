@@ -27,7 +27,7 @@ from grader.checks.base import Check, Judging
 from grader.diagnose import diagnose
 from grader.errors_text import Culprit, Limits, load_failure_text
 from grader.exercise import Exercise, MisconceptionSpec, TestSpec
-from grader.i18n import msg
+from grader.i18n import Text, msg
 from grader.result import Misconception, Result, TestResult
 from grader.sandbox.plan import Call, Outcome, Ref
 from grader.sandbox.runner import LoadFailure, execute, load_module
@@ -43,7 +43,7 @@ class PlannedTest:
     spec: TestSpec
     check: Check
     calls: tuple[Call, ...]
-    labels: Mapping[str, str]
+    labels: Mapping[str, Text]
 
 
 @dataclass(frozen=True)
@@ -307,7 +307,8 @@ def _culprit(relation: str, plan: Plan, call: Call, outcomes: Mapping[str, Outco
         relation="group" if relation == "group" else "needs",
         function=test.spec.function if call.target.startswith("probe:") else call.target,
         test=test.spec.name,
-        case=None if test.spec.visibility == "hidden" else test.labels.get(call.id, call.id),
+        case=None if test.spec.visibility == "hidden" else (
+            test.labels.get(call.id) or Text.same(call.id)),
         error=outcome.error,
         seconds=outcome.seconds,
     )

@@ -102,7 +102,7 @@ class Culprit:
     relation: Literal["group", "needs"]
     function: str
     test: str
-    case: str | None
+    case: Text | None
     error: CallError | None
     seconds: float = 0.0
 

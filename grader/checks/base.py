@@ -53,7 +53,7 @@ class Judging:
     spec: TestSpec
     file: str
     calls: Sequence[Call]
-    labels: Mapping[str, str]
+    labels: Mapping[str, Text]
     student: Mapping[str, Outcome]
     expected: Mapping[str, Outcome]
     #: the limits the submission ran under (for "did not finish within 10 s")
@@ -71,8 +71,8 @@ class Judging:
     def atol(self, default: float) -> float:
         return default if self.spec.atol is None else self.spec.atol
 
-    def label(self, call: Call) -> str:
-        return self.labels.get(call.id, call.id)
+    def label(self, call: Call) -> Text:
+        return self.labels.get(call.id) or Text.same(call.id)
 
 
 _BLANK = Text("", "")
@@ -99,7 +99,7 @@ class Check(ABC):
     atol: float = 1e-12
 
     @abstractmethod
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         """``(label, call)`` pairs; the label names the case in feedback ("a 2-d array")."""
 
     @abstractmethod
@@ -256,7 +256,7 @@ def precheck(j: Judging, *, allow_expected_errors: bool = True) -> Verdict | Non
 
 # -- the common check: compare with the reference -------------------------------------
 
-Builder = Callable[[TestSpec, Cases], list[tuple[str, Call]]]
+Builder = Callable[[TestSpec, Cases], list[tuple[Text, Call]]]
 
 
 class CompareCheck(Check):
@@ -273,7 +273,7 @@ class CompareCheck(Check):
         self.atol = atol
         self._plot = plot
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return self._build(spec, cases)
 
     def judge(self, j: Judging) -> Verdict:

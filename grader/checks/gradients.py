@@ -17,7 +17,7 @@ import numpy as np
 from grader.cases import Cases
 from grader.checks.base import Check, Judging, Verdict, advice_for, precheck
 from grader.exercise import TestSpec
-from grader.i18n import msg
+from grader.i18n import Text, msg
 from grader.sandbox.plan import Call, Ref, Returns
 
 __all__ = ["BackwardFiniteDifference", "ElementwiseFiniteDifference", "KinkCheck", "fd_step"]
@@ -42,14 +42,14 @@ class ElementwiseFiniteDifference(Check):
         self.kinks = tuple(kinks)
         self.kwargs = dict(kwargs or {})
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         x = cases.away_from((64,), self.kinks, margin=1e-3, scale=3.0)
         h = fd_step(x)
         kw = self.kwargs
         return [
-            ("x + h", Call("plus", self.forward, (x + h,), kw)),
-            ("x - h", Call("minus", self.forward, (x - h,), kw)),
-            ("x", Call("grad", self.grad, (x,), kw)),
+            (Text.same("x + h"), Call("plus", self.forward, (x + h,), kw)),
+            (Text.same("x - h"), Call("minus", self.forward, (x - h,), kw)),
+            (Text.same("x"), Call("grad", self.grad, (x,), kw)),
         ]
 
     def judge(self, j: Judging) -> Verdict:
@@ -90,10 +90,10 @@ class KinkCheck(Check):
         self.allowed = allowed
         self.kwargs_list = [dict(k) for k in kwargs_list]
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         x = np.array([0.0, -0.0, 1e-300, -1e-300, 5e-324, -5e-324, 1.0, -1.0, 0.0, 2.5, -2.5])
         return [
-            (f"x with exact zeros{_kw_label(kw)}", Call(f"k{i}", self.function, (x,), kw))
+            (msg("case.exact-zeros", kw=_kw_label(kw)), Call(f"k{i}", self.function, (x,), kw))
             for i, kw in enumerate(self.kwargs_list)
         ]
 
@@ -152,7 +152,7 @@ class BackwardFiniteDifference(Check):
         self.grads = dict(grads)  # forward arg position -> backward output index
         self.coordinates = coordinates
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         args, kwargs = self.make_inputs(cases)
         x = args[0]
         dout = cases.normal(x.shape)
@@ -160,10 +160,12 @@ class BackwardFiniteDifference(Check):
         array: Returns = "array"
         skip: Returns = "skip"
         sent = (array,) + (skip,) * (self.outputs - 1)
-        out = [
-            ("forward", Call("fwd", self.forward, tuple(args), kwargs, returns=sent, keep=True)),
-            ("backward", Call("bwd", self.backward, (dout, Ref("fwd", self.outputs - 1)),
-                              returns=(array,) * len(self.grads))),
+        out: list[tuple[Text, Call]] = [
+            (msg("case.forward"),
+             Call("fwd", self.forward, tuple(args), kwargs, returns=sent, keep=True)),
+            (msg("case.backward"),
+             Call("bwd", self.backward, (dout, Ref("fwd", self.outputs - 1)),
+                  returns=(array,) * len(self.grads))),
         ]
         for pos in self.grads:
             arr = args[pos]
@@ -175,7 +177,7 @@ class BackwardFiniteDifference(Check):
                     moved = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
                     moved[pos][idx] += sign * h
                     cid = f"{tag}{pos}_{int(flat)}"
-                    out.append((f"perturbed input {pos} at {list(map(int, idx))}",
+                    out.append((msg("case.perturbed", pos=pos, index=list(map(int, idx))),
                                 Call(cid, self.forward, tuple(moved), kwargs, returns=sent)))
         return out
 
@@ -194,7 +196,7 @@ class BackwardFiniteDifference(Check):
             g = np.asarray(grads[k], dtype=np.float64)
             if g.shape != arr.shape:
                 return Verdict(0.0, msg("grade.wrong-shape", function=self.backward,
-                                        case=f"output {k}", got=str(g.shape),
+                                        case=msg("case.output", k=k), got=str(g.shape),
                                         expected=str(arr.shape)))
             for cid, call in by.items():
                 if not cid.startswith(f"p{pos}_"):

@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from grader.cases import Cases
 from grader.checks.base import Check, Judging, Verdict, precheck
 from grader.exercise import TestSpec
-from grader.i18n import msg
+from grader.i18n import Text, msg
 from grader.sandbox.plan import Call, Outcome
 
 __all__ = ["NoMutation"]
@@ -16,12 +16,12 @@ __all__ = ["NoMutation"]
 class NoMutation(Check):
     """The function must not modify its input arrays (contract §1)."""
 
-    def __init__(self, build: Callable[[TestSpec, Cases], list[tuple[str, Call]]],
+    def __init__(self, build: Callable[[TestSpec, Cases], list[tuple[Text, Call]]],
                  arg_names: tuple[str, ...]) -> None:
         self._build = build
         self.arg_names = arg_names
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return self._build(spec, cases)
 
     def judge(self, j: Judging) -> Verdict:

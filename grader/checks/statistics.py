@@ -252,7 +252,7 @@ def histogram(x: np.ndarray, target: Target, title: Text, bins: int = 40) -> dic
 
 # -- the check ----------------------------------------------------------------------
 
-Builder = Callable[[TestSpec, Cases], list[tuple[str, Call]]]
+Builder = Callable[[TestSpec, Cases], list[tuple[Text, Call]]]
 
 
 def array_sample(value: Value) -> np.ndarray | None:
@@ -282,7 +282,7 @@ class DistributionCheck(Check):
         self.shape = shape
         self.sample = sample
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return self._build(spec, cases)
 
     def judge(self, j: Judging) -> Verdict:
@@ -351,7 +351,7 @@ class DistributionCheck(Check):
         return differs
 
 
-def _finding_text(function: str, case: str, target: Target, f: Finding, alpha: float,
+def _finding_text(function: str, case: Text, target: Target, f: Finding, alpha: float,
                   n: int) -> Text:
     common: dict[str, Any] = dict(function=function, case=case, name=target.name,
                                   context=target.context, dist=target.label)

@@ -21,7 +21,7 @@ from grader.checks.base import Check, CompareCheck, Judging
 from grader.checks.gradients import ElementwiseFiniteDifference, KinkCheck
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
-from grader.i18n import Text
+from grader.i18n import Text, msg
 from grader.sandbox.plan import Call
 
 __all__ = ["CHECKS", "FUNCTIONS"]
@@ -40,24 +40,28 @@ def _variants(function: str) -> list[dict[str, Any]]:
     return _PARAMS.get(function.removesuffix("_grad"), [{}])
 
 
-def _kw(kw: Mapping[str, Any]) -> str:
-    return "" if not kw else " with " + ", ".join(f"{k}={v}" for k, v in kw.items())
+def _kw_args(kw: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in kw.items())
+
+
+def _kw(kw: Mapping[str, Any]) -> Text:
+    return msg("case.with", args=_kw_args(kw)) if kw else Text.same("")
 
 
 def _values(function: str) -> CompareCheck:
     """Every shape from 0-d to 4-d; exact zeros only where the value is defined there."""
     grad_of_kinked = function.endswith("_grad") and function.removesuffix("_grad") in _KINKED
 
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         out = []
         for i, kw in enumerate(_variants(function)):
             for j, x in enumerate(cases.activation_inputs(with_zeros=not grad_of_kinked)):
-                out.append((f"a {x.ndim}-d array of shape {x.shape}{_kw(kw)}",
+                out.append((msg("case.array", ndim=x.ndim, shape=x.shape, kw=_kw(kw)),
                             Call(f"v{i}_{j}", function, (x,), kw)))
         grid = np.linspace(-6.0, 6.0, 241)
         if grad_of_kinked:
             grid = grid[grid != 0]
-        out.append(("x from -6 to 6", Call("plot", function, (grid,))))
+        out.append((msg("case.grid", low=-6.0, high=6.0), Call("plot", function, (grid,))))
         return out
 
     return CompareCheck(build, plot=functools.partial(_plot, function))
@@ -81,15 +85,15 @@ def _stability(function: str) -> CompareCheck:
     """±1e4, ±1000, ±710 (where exp overflows) and subnormals: finite, correct values."""
     kinked_grad = function.endswith("_grad") and function.removesuffix("_grad") in _KINKED
 
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         edge = EDGE_VALUES[EDGE_VALUES != 0] if kinked_grad else EDGE_VALUES
         out = []
         for i, kw in enumerate(_variants(function)):
-            out.append((f"large inputs {LARGE_VALUES.tolist()}{_kw(kw)}",
+            out.append((msg("case.large", values=LARGE_VALUES.tolist(), kw=_kw(kw)),
                         Call(f"s{i}", function, (LARGE_VALUES.copy(),), kw)))
-            out.append((f"edge values (±0, subnormal, ±709…±1e4){_kw(kw)}",
+            out.append((msg("case.edge", kw=_kw(kw)),
                         Call(f"e{i}", function, (edge.copy(),), kw)))
-            out.append((f"the scalar 1e4{_kw(kw)}",
+            out.append((msg("case.scalar", value="1e4", kw=_kw(kw)),
                         Call(f"c{i}", function, (np.float64(1e4),), kw)))
         return out
 
@@ -97,9 +101,9 @@ def _stability(function: str) -> CompareCheck:
 
 
 def _no_mutation(function: str) -> NoMutation:
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         x = cases.normal((4, 5), scale=3.0)
-        return [("a 2-d array", Call("m", function, (x,)))]
+        return [(msg("case.array-nd", ndim=2), Call("m", function, (x,)))]
 
     return NoMutation(build, ("x",))
 
@@ -123,7 +127,7 @@ def _checks(function: str) -> dict[str, Check]:
         kinks = (0.0,) if forward in _KINKED else ()
         checks["finite-differences"] = ElementwiseFiniteDifference(forward, function, kinks)
         for kw in _variants(function)[1:]:
-            checks[f"finite-differences{_kw(kw).replace(' with ', ' ')}"] = (
+            checks[f"finite-differences {_kw_args(kw)}"] = (
                 ElementwiseFiniteDifference(forward, function, kinks, kw))
         if forward in _KINKED:
             checks["kink"] = KinkCheck(function, _allowed_at_zero(forward), _variants(function))

@@ -19,6 +19,7 @@ from grader.checks.base import Check, CompareCheck
 from grader.checks.gradients import BackwardFiniteDifference
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
+from grader.i18n import Text, msg
 from grader.sandbox.plan import Call, Ref, Returns
 
 __all__ = ["CHECKS"]
@@ -37,7 +38,7 @@ def _params(cases: Cases, d: int) -> list[np.ndarray]:
     ]
 
 
-def _training(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _training(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     settings: list[tuple[int, int, dict[str, Any]]] = [
         (8, 5, {}), (4, 3, {}), (2, 4, {}), (16, 6, {"momentum": 0.3}),
@@ -45,45 +46,46 @@ def _training(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
     ]
     for i, (n, d, kw) in enumerate(settings):
         x = cases.features(n, d)
-        label = f"a training batch of N={n}, D={d}" + (f" with {kw}" if kw else "")
-        out.append((label, Call(f"t{i}", "batchnorm_forward", (x, *_params(cases, d)), kw,
-                                returns=FORWARD_RETURNS)))
+        shown = msg("case.with", args=kw) if kw else Text.same("")
+        out.append((msg("case.bn-train", n=n, d=d, kw=shown),
+                    Call(f"t{i}", "batchnorm_forward", (x, *_params(cases, d)), kw,
+                         returns=FORWARD_RETURNS)))
     return out
 
 
-def _evaluation(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _evaluation(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     for i, (n, d) in enumerate(((8, 5), (1, 3), (5, 4))):
         x = cases.features(n, d) * 3.0 + 5.0  # another distribution than the statistics
-        out.append((f"an evaluation batch of N={n}, D={d}",
+        out.append((msg("case.bn-eval", n=n, d=d),
                     Call(f"e{i}", "batchnorm_forward", (x, *_params(cases, d)),
                          {"training": False}, returns=FORWARD_RETURNS)))
     return out
 
 
-def _errors(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _errors(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     x = cases.normal((1, 3))
-    return [("a training batch of one sample (N=1)",
+    return [(msg("case.bn-one"),
              Call("n1", "batchnorm_forward", (x, *_params(cases, 3)), returns=FORWARD_RETURNS))]
 
 
-def _no_mutation(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _no_mutation(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     return [
-        (f"a batch in {mode} mode", Call(f"m{i}", "batchnorm_forward",
-                                         (cases.features(6, 4), *_params(cases, 4)),
-                                         {"training": mode == "training"}, returns=FORWARD_RETURNS))
+        (msg("case.bn-train-mode" if mode == "training" else "case.bn-eval-mode"),
+         Call(f"m{i}", "batchnorm_forward", (cases.features(6, 4), *_params(cases, 4)),
+              {"training": mode == "training"}, returns=FORWARD_RETURNS))
         for i, mode in enumerate(("training", "evaluation"))
     ]
 
 
-def _backward(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _backward(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     for i, (n, d) in enumerate(((8, 5), (4, 3), (16, 6))):
         x = cases.features(n, d)
-        out.append((f"the forward pass of N={n}, D={d}",
+        out.append((msg("case.forward-nd", n=n, d=d),
                     Call(f"f{i}", "batchnorm_forward", (x, *_params(cases, d)),
                          returns=("skip",) * 4, keep=True)))
-        out.append((f"the backward pass of N={n}, D={d}",
+        out.append((msg("case.backward-nd", n=n, d=d),
                     Call(f"b{i}", "batchnorm_backward", (cases.normal((n, d)), Ref(f"f{i}", 3)),
                          returns=("array", "array", "array"))))
     return out

@@ -16,6 +16,7 @@ from grader.cases import Cases
 from grader.checks.base import Check, CompareCheck
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
+from grader.i18n import Text, msg
 from grader.sandbox.plan import Call, Returns
 
 __all__ = ["CHECKS"]
@@ -27,45 +28,45 @@ def _grads(cases: Cases, scale: float) -> list[np.ndarray]:
     return [cases.normal(shape, scale=scale) for shape in ((4, 3), (5,), (2, 2, 3), ())]
 
 
-def _norm_values(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
-    settings: list[tuple[str, float, float, dict[str, Any]]] = [
-        ("gradients whose total norm exceeds max_norm", 10.0, 1.0, {}),
-        ("gradients whose total norm is below max_norm (left as they are)", 0.01, 5.0, {}),
-        ("norm_type=1", 3.0, 2.0, {"norm_type": 1.0}),
-        ("norm_type=3", 3.0, 2.0, {"norm_type": 3.0}),
-        ("norm_type=inf", 3.0, 0.5, {"norm_type": float("inf")}),
-        ("tiny gradients (total 1e-4, max_norm 1e-5)", 2e-5, 1e-5, {}),
+def _norm_values(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
+    settings: list[tuple[Text, float, float, dict[str, Any]]] = [
+        (msg("case.clip-above"), 10.0, 1.0, {}),
+        (msg("case.clip-below"), 0.01, 5.0, {}),
+        (Text.same("norm_type=1"), 3.0, 2.0, {"norm_type": 1.0}),
+        (Text.same("norm_type=3"), 3.0, 2.0, {"norm_type": 3.0}),
+        (Text.same("norm_type=inf"), 3.0, 0.5, {"norm_type": float("inf")}),
+        (msg("case.clip-tiny"), 2e-5, 1e-5, {}),
     ]
     out = []
     for i, (label, scale, max_norm, kw) in enumerate(settings):
         out.append((label, Call(f"n{i}", "clip_grad_norm", (_grads(cases, scale), max_norm), kw,
                                 returns=NORM_RETURNS)))
-    out.append(("a single gradient", Call("one", "clip_grad_norm",
+    out.append((msg("case.clip-one"), Call("one", "clip_grad_norm",
                                           ([cases.normal((6, 2), scale=4.0)], 1.0),
                                           returns=NORM_RETURNS)))
-    out.append(("an empty list of gradients", Call("empty", "clip_grad_norm", ([], 1.0),
+    out.append((msg("case.clip-none"), Call("empty", "clip_grad_norm", ([], 1.0),
                                                    returns=NORM_RETURNS)))
     return out
 
 
-def _value_values(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _value_values(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     return [
-        ("gradients on both sides of ±clip_value", Call("v0", "clip_grad_value",
+        (msg("case.clip-both-sides"), Call("v0", "clip_grad_value",
                                                         (_grads(cases, 3.0), 1.5),
                                                         returns="array-list")),
-        ("clip_value larger than every gradient", Call("v1", "clip_grad_value",
+        (msg("case.clip-value-large"), Call("v1", "clip_grad_value",
                                                        (_grads(cases, 0.1), 10.0),
                                                        returns="array-list")),
-        ("an empty list of gradients", Call("v2", "clip_grad_value", ([], 1.0),
+        (msg("case.clip-none"), Call("v2", "clip_grad_value", ([], 1.0),
                                             returns="array-list")),
     ]
 
 
 def _mutation(function: str) -> NoMutation:
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         args = (_grads(cases, 10.0), 0.5)
         returns: Returns = NORM_RETURNS if function == "clip_grad_norm" else "array-list"
-        return [("gradients that need clipping", Call("m", function, args, returns=returns))]
+        return [(msg("case.clip-needed"), Call("m", function, args, returns=returns))]
 
     return NoMutation(build, ("grads",))
 

@@ -50,28 +50,28 @@ def _layer_plot(which: int, call_id: str, title: Text, log_y: bool) -> Any:
     return plot
 
 
-def _values(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _values(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     for i, act in enumerate(ACTIVATIONS):
         widths = (16, 24, 12, 20, 8, 10)
         x = cases.normal((32, widths[0]))
-        out.append((f"a 5-layer {act} network of widths {widths}",
+        out.append((msg("case.network-widths", layers=5, act=act, widths=widths),
                     Call(f"v{i}", "layer_statistics", (x, _network(cases, widths, "xavier"), act),
                          returns=("array", "array"))))
     x = cases.normal((1, 3))
-    out.append(("a batch of one sample through a 1-layer relu network",
+    out.append((msg("case.network-one-sample"),
                 Call("one", "layer_statistics", (x, _network(cases, (3, 4), "he"), "relu"),
                      returns=("array", "array"))))
     return out
 
 
-def _deep(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _deep(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     settings = (("sigmoid", "xavier"), ("tanh", "small"), ("relu", "he"), ("tanh", "large"))
     for i, (act, init) in enumerate(settings):
         widths = (20,) * 21
         x = cases.normal((16, 20))
-        out.append((f"a 20-layer {act} network ({init} weights)",
+        out.append((msg("case.network-init", layers=20, act=act, init=init),
                     Call(f"d{i}", "layer_statistics", (x, _network(cases, widths, init), act),
                          returns=("array", "array"))))
     return out
@@ -80,9 +80,9 @@ def _deep(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
 class ReturnsFloatLists(Check):
     """The contract asks for two lists of L Python floats."""
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         widths = (5, 6, 4)
-        return [("a 2-layer tanh network", Call(
+        return [(msg("case.network", layers=2, act="tanh"), Call(
             "t", "layer_statistics",
             (cases.normal((8, 5)), _network(cases, widths, "xavier"), "tanh"),
             returns="raw"))]
@@ -105,9 +105,9 @@ class ReturnsFloatLists(Check):
         return False
 
 
-def _no_mutation(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _no_mutation(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     widths = (6, 5, 4)
-    return [("a 2-layer relu network", Call(
+    return [(msg("case.network", layers=2, act="relu"), Call(
         "m", "layer_statistics", (cases.normal((8, 6)), _network(cases, widths, "he"), "relu"),
         returns=("array", "array")))]
 

@@ -22,7 +22,7 @@ from grader.cases import Cases
 from grader.checks.base import Check, CompareCheck, Judging, Verdict, compare_values, precheck
 from grader.checks.statistics import DistributionCheck, Target
 from grader.exercise import TestSpec
-from grader.i18n import msg
+from grader.i18n import Text, msg
 from grader.sandbox.plan import Call, Outcome, Rng
 from reference import initializers as ref
 
@@ -77,8 +77,8 @@ def _kw_text(kwargs: Mapping[str, Any]) -> str:
 
 
 def _init_call(cid: str, function: str, shape: tuple[int, ...], seed: int,
-               **kwargs: Any) -> tuple[str, Call]:
-    label = f"shape {shape}{_kw_text(kwargs)}"
+               **kwargs: Any) -> tuple[Text, Call]:
+    label = msg("case.shape", shape=shape, kw=_kw_text(kwargs))
     return label, Call(cid, function, (shape,), {**kwargs, "rng": Rng(seed)})
 
 
@@ -123,13 +123,15 @@ def _show(value: Any) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def _fans(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
-    return [(f"shape {s}", Call(f"f{i}", "fan_in_and_fan_out", (s,), returns="raw"))
+def _fans(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
+    return [(msg("case.shape", shape=s, kw=""),
+             Call(f"f{i}", "fan_in_and_fan_out", (s,), returns="raw"))
             for i, s in enumerate(_FAN_SHAPES)]
 
 
-def _fan_errors(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
-    return [(f"shape {s}", Call(f"e{i}", "fan_in_and_fan_out", (s,), returns="raw"))
+def _fan_errors(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
+    return [(msg("case.shape", shape=s, kw=""),
+             Call(f"e{i}", "fan_in_and_fan_out", (s,), returns="raw"))
             for i, s in enumerate(((5,), ()))]
 
 
@@ -142,23 +144,23 @@ _GAINS: tuple[tuple[str, tuple[Any, ...]], ...] = (
 _LEAKY: tuple[tuple[Any, ...], ...] = ((), (None,), (0.2,), (1,), (math.sqrt(5.0),))
 
 
-def _gain_label(args: tuple[Any, ...]) -> str:
-    return "calculate_gain(" + ", ".join(repr(a) for a in args) + ")"
+def _gain_label(args: tuple[Any, ...]) -> Text:
+    return Text.same("calculate_gain(" + ", ".join(repr(a) for a in args) + ")")
 
 
-def _gains(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _gains(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     return [(_gain_label((name, *rest)), Call(f"g{i}", "calculate_gain", (name, *rest),
                                               returns="raw"))
             for i, (name, rest) in enumerate(_GAINS)]
 
 
-def _leaky(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _leaky(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     return [(_gain_label(("leaky_relu", *rest)),
              Call(f"l{i}", "calculate_gain", ("leaky_relu", *rest), returns="raw"))
             for i, rest in enumerate(_LEAKY)]
 
 
-def _gain_errors(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _gain_errors(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     return [(_gain_label((name,)), Call(f"e{i}", "calculate_gain", (name,), returns="raw"))
             for i, name in enumerate(("softmax", "gelu", "Tanh"))]
 
@@ -168,7 +170,7 @@ def _gain_errors(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
 def _distribution(function: str) -> DistributionCheck:
     """Default arguments on the non-square and the conv weight."""
 
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return [_init_call("d0", function, _BIG, cases.seed()),
                 _init_call("d1", function, _CONV, cases.seed())]
 
@@ -178,7 +180,7 @@ def _distribution(function: str) -> DistributionCheck:
 def _gain(function: str) -> DistributionCheck:
     """Gains ≠ 1: tanh's 5/3 on the non-square weight, ReLU's √2 on a conv weight."""
 
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return [_init_call("g0", function, _BIG, cases.seed(), gain=5.0 / 3),
                 _init_call("g1", function, (32, 16, 3, 3), cases.seed(), gain=math.sqrt(2.0))]
 
@@ -189,7 +191,7 @@ def _fan_out(function: str) -> DistributionCheck:
     """``mode="fan_out"``, and an explicit ``mode="fan_in"`` on the transposed shape: a
     mode that is ignored and fans that are swapped then fail differently."""
 
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return [_init_call("o0", function, _BIG, cases.seed(), mode="fan_out"),
                 _init_call("o1", function, _CONV, cases.seed(), mode="fan_out"),
                 _init_call("o2", function, _BIG[::-1], cases.seed(), mode="fan_in")]
@@ -203,23 +205,22 @@ class Reproducibility(Check):
     def __init__(self, function: str) -> None:
         self.function = function
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         out = []
         for i, shape in enumerate(((64, 32), (8, 4, 3, 3))):
             seed = cases.seed()
             other = cases.seed()
             other = other if other != seed else seed + 1
-            label = f"shape {shape}"
-            out += [(f"{label}, seed {seed}", Call(f"a{i}", self.function, (shape,),
-                                                     {"rng": Rng(seed)})),
-                    (f"{label}, seed {seed} again", Call(f"b{i}", self.function, (shape,),
-                                                           {"rng": Rng(seed)})),
-                    (f"{label}, seed {other}", Call(f"c{i}", self.function, (shape,),
-                                                      {"rng": Rng(other)}))]
+            out += [(msg("case.shape-seed", shape=shape, seed=seed),
+                     Call(f"a{i}", self.function, (shape,), {"rng": Rng(seed)})),
+                    (msg("case.shape-seed-again", shape=shape, seed=seed),
+                     Call(f"b{i}", self.function, (shape,), {"rng": Rng(seed)})),
+                    (msg("case.shape-seed", shape=shape, seed=other),
+                     Call(f"c{i}", self.function, (shape,), {"rng": Rng(other)}))]
         return out
 
     def _pattern(self, j: Judging, outcomes: Mapping[str, Outcome]
-                 ) -> list[tuple[str, bool, bool]] | None:
+                 ) -> list[tuple[Text, bool, bool]] | None:
         """Per case: (label, same seed → same array, other seed → other array)."""
         out = []
         for first, again, other in zip(j.calls[0::3], j.calls[1::3], j.calls[2::3], strict=True):
@@ -240,7 +241,7 @@ class Reproducibility(Check):
         pattern = self._pattern(j, j.student)
         if pattern is None:
             return Verdict(0.0, msg("grade.bad-output", function=j.spec.function,
-                                    message="not an array"))
+                                    message=msg("detail.not-an-array")))
         for label, same, differs in pattern:
             if not same:
                 return Verdict(0.0, msg("grade.not-reproducible", function=j.spec.function,
@@ -265,12 +266,12 @@ class ShapeAndDtype(Check):
     def __init__(self, function: str) -> None:
         self.function = function
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         shapes = ((3, 5), (6, 2, 3), (4, 3, 2, 2))
-        out = [(f"shape {s}, rng=None", Call(f"n{i}", "probe:describe_result",
+        out = [(msg("case.shape-no-rng", shape=s), Call(f"n{i}", "probe:describe_result",
                                               (self.function, s), {"rng": None}, returns="raw"))
                for i, s in enumerate(shapes)]
-        out.append((f"shape {shapes[0]}, a seeded generator",
+        out.append((msg("case.shape-generator", shape=shapes[0]),
                     Call("r", "probe:describe_result", (self.function, shapes[0]),
                          {"rng": Rng(cases.seed())}, returns="raw")))
         return out
@@ -289,15 +290,16 @@ class ShapeAndDtype(Check):
             got_shape = tuple(raw_shape) if isinstance(raw_shape, list) else ()
             if info.get("type") != "numpy.ndarray" or info.get("dtype") != "float64" \
                     or got_shape != shape:
-                got = f"{info.get('type')} of dtype {info.get('dtype')} and shape {got_shape}"
+                got = msg("detail.described-array", type=info.get("type"),
+                          dtype=info.get("dtype"), shape=got_shape)
                 return Verdict(0.0, msg("grade.wrong-dtype", function=j.spec.function,
                                         case=j.label(call), got=got, expected=str(shape)))
         return Verdict(1.0, msg("grade.shape-ok", function=j.spec.function))
 
 
 def _mode_errors(function: str) -> CompareCheck:
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
-        return [(f"mode={m!r}", Call(f"m{i}", function, ((8, 4),),
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
+        return [(Text.same(f"mode={m!r}"), Call(f"m{i}", function, ((8, 4),),
                                      {"mode": m, "rng": Rng(cases.seed())}))
                 for i, m in enumerate(("fan_avg", "in"))]
 

@@ -16,7 +16,7 @@ from grader.checks.base import Check, CompareCheck, Judging, Verdict, compare_va
 from grader.checks.gradients import BackwardFiniteDifference
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
-from grader.i18n import msg
+from grader.i18n import Text, msg
 from grader.sandbox.plan import Call, Ref
 
 __all__ = ["CHECKS"]
@@ -40,26 +40,26 @@ def _affine(cases: Cases, d: int) -> list[np.ndarray]:
 _SHAPES = ((4, 6), (1, 5), (2, 3, 8), (3, 2, 2, 4))
 
 
-def _forward(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _forward(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     for i, shape in enumerate(_SHAPES):
         x = _rows(cases, shape)
-        out.append((f"an input of shape {shape}",
+        out.append((msg("case.input-shape", shape=shape),
                     Call(f"v{i}", "layernorm_forward", (x, *_affine(cases, shape[-1])),
                          returns=("array", "skip"))))
     x = _rows(cases, (5, 7))
-    out.append(("eps=1e-3", Call("eps", "layernorm_forward", (x, *_affine(cases, 7)),
+    out.append((Text.same("eps=1e-3"), Call("eps", "layernorm_forward", (x, *_affine(cases, 7)),
                                  {"eps": 1e-3}, returns=("array", "skip"))))
     return out
 
 
-def _independence(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _independence(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     x = _rows(cases, (6, 5))
     gamma, beta = _affine(cases, 5)
-    out = [("the whole batch", Call("all", "layernorm_forward", (x, gamma, beta),
+    out = [(msg("case.whole-batch"), Call("all", "layernorm_forward", (x, gamma, beta),
                                     returns=("array", "skip")))]
     for i in range(x.shape[0]):
-        out.append((f"sample {i} alone", Call(f"one{i}", "layernorm_forward",
+        out.append((msg("case.sample-alone", i=i), Call(f"one{i}", "layernorm_forward",
                                               (x[i:i + 1].copy(), gamma, beta),
                                               returns=("array", "skip"))))
     return out
@@ -71,7 +71,7 @@ class BatchIndependence(Check):
     rtol = 1e-9
     atol = 1e-12
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return _independence(spec, cases)
 
     def judge(self, j: Judging) -> Verdict:
@@ -94,20 +94,20 @@ class BatchIndependence(Check):
         return Verdict(1.0, msg("grade.batch-independent", function=j.spec.function))
 
 
-def _no_mutation(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
-    return [("an input of shape (4, 6)", Call("m", "layernorm_forward",
+def _no_mutation(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
+    return [(msg("case.input-shape", shape=(4, 6)), Call("m", "layernorm_forward",
                                               (_rows(cases, (4, 6)), *_affine(cases, 6)),
                                               returns=("array", "skip")))]
 
 
-def _backward(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _backward(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     for i, shape in enumerate(((4, 6), (1, 5), (2, 3, 8))):
         x = _rows(cases, shape)
-        out.append((f"the forward pass of shape {shape}",
+        out.append((msg("case.forward-shape", shape=shape),
                     Call(f"f{i}", "layernorm_forward", (x, *_affine(cases, shape[-1])),
                          returns=("skip", "skip"), keep=True)))
-        out.append((f"the backward pass of shape {shape}",
+        out.append((msg("case.backward-shape", shape=shape),
                     Call(f"b{i}", "layernorm_backward", (cases.normal(shape), Ref(f"f{i}", 1)),
                          returns=("array", "array", "array"))))
     return out

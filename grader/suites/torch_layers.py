@@ -108,7 +108,7 @@ class ModuleSteps(Check):
         self._build = build
         self.keys = tuple(keys)
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return self._build(spec, cases)  # type: ignore[no-any-return]
 
     def judge(self, j: Judging) -> Verdict:
@@ -122,10 +122,11 @@ class ModuleSteps(Check):
             assert want is not None
             if mine is None or len(mine) != len(want):
                 return Verdict(0.0, msg("grade.bad-output", function=function,
-                                        message="the probe's report is malformed"))
+                                        message=msg("detail.probe-malformed")))
             for k, (s, e) in enumerate(zip(mine, want, strict=True)):
                 mode, x = _steps_of(call)[k][0], _steps_of(call)[k][1]
-                fields = dict(function=function, step=k + 1, case=f"x of shape {x.shape}")
+                fields = dict(function=function, step=k + 1,
+                              case=msg("case.x-of-shape", shape=x.shape))
                 for key in self.keys:
                     expected = _dig(e, key)
                     if expected is None:
@@ -142,7 +143,8 @@ class ModuleSteps(Check):
                         continue
                     if m.kind in ("shape", "structure", "type"):
                         return Verdict(0.0, msg(
-                            "grade.wrong-shape", function=f"{function} ({_WHAT[key]})",
+                            "grade.wrong-shape", function=Text(f"{function} ({_WHAT[key]})",
+                                                               f"{function} ({_WHAT_KO[key]})"),
                             case=j.label(call), got=m.got, expected=m.expected))
                     if j.hidden:
                         return Verdict(0.0, _bilingual("grade.module-mismatch-hidden", _what(key),
@@ -196,7 +198,7 @@ class ModuleFiniteDifference(ModuleSteps):
             mine = _steps(j.student[call.id].value)
             if mine is None or len(mine) != len(steps):
                 return Verdict(0.0, msg("grade.bad-output", function=function,
-                                        message="the probe's report is malformed"))
+                                        message=msg("detail.probe-malformed")))
             x0, g = steps[0][1], steps[0][2]
             assert g is not None  # step 0 is always backpropagated
             grad = _dig(mine[0], "x_grad")
@@ -251,8 +253,8 @@ class ModuleSetup(Check):
         self.buffers = tuple(buffers)
         self.inits = [dict(i) for i in inits]
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
-        return [(f"{self.cls}({', '.join(f'{k}={v!r}' for k, v in init.items())})",
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
+        return [(Text.same(f"{self.cls}({', '.join(f'{k}={v!r}' for k, v in init.items())})"),
                  _module_call(f"s{i}", self.cls, init, {}, ()))
                 for i, init in enumerate(self.inits)]
 
@@ -310,7 +312,7 @@ class BatchIndependence(Check):
     def __init__(self, build: Any) -> None:
         self._build = build
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return self._build(spec, cases)  # type: ignore[no-any-return]
 
     def judge(self, j: Judging) -> Verdict:
@@ -322,7 +324,7 @@ class BatchIndependence(Check):
             steps = _steps(j.student[call.id].value)
             if steps is None or len(steps) != len(_steps_of(call)):
                 return Verdict(0.0, msg("grade.bad-output", function=function,
-                                        message="the probe's report is malformed"))
+                                        message=msg("detail.probe-malformed")))
             whole = _dig(steps[0], "out")
             n = _steps_of(call)[0][1].shape[0]
             if not isinstance(whole, np.ndarray) or whole.shape[:1] != (n,):
@@ -358,32 +360,32 @@ def _bn_train_steps(cases: Cases, count: int, n: int = 4) -> list[Step]:
 
 
 def _bn_training(momentum: float, eps: float) -> Any:
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         init = {"num_features": _C, "eps": eps, "momentum": momentum}
-        label = f"3 training batches of 4, momentum={momentum:g}, eps={eps:g}"
+        label = msg("case.module-steps", count=3, n=4, momentum=momentum, eps=eps)
         return [(label, _module_call("t", "BatchNorm1d", init, _bn_params(cases),
                                      _bn_train_steps(cases, 3)))]
 
     return build
 
 
-def _bn_eval(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _bn_eval(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     init = {"num_features": _C, "eps": 1e-5, "momentum": 0.3}
     steps = _bn_train_steps(cases, 2)
     # Evaluation batches unlike the training ones: shifted and wider.
     for n in (6, 3):
         steps.append(("eval", 4.0 + 5.0 * cases.normal((n, _C)), cases.normal((n, _C))))
-    label = "2 training batches, then evaluation batches of another distribution"
-    return [(label, _module_call("e", "BatchNorm1d", init, _bn_params(cases), steps))]
+    return [(msg("case.module-train-then-eval"),
+             _module_call("e", "BatchNorm1d", init, _bn_params(cases), steps))]
 
 
-def _bn_fd(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _bn_fd(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     init = {"num_features": _C}
     (mode, x, g), = _bn_train_steps(cases, 1)
     assert g is not None
     scale = np.std(x, axis=0)
     coords = [(0, _C - 1), (2, _C - 1), (1, 0), (3, 1), (0, 2), (2, 3)]
-    return [("a training batch of 4", _module_call(
+    return [(msg("case.module-batch", n=4), _module_call(
         "fd", "BatchNorm1d", init, _bn_params(cases), _fd_steps(mode, x, g, coords, scale)))]
 
 
@@ -402,7 +404,7 @@ def _ln_params(cases: Cases) -> dict[str, np.ndarray]:
 
 
 def _ln_values(eps: float | None) -> Any:
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         init: dict[str, Any] = {"normalized_shape": _D}
         if eps is not None:
             init["eps"] = eps
@@ -410,23 +412,22 @@ def _ln_values(eps: float | None) -> Any:
         for mode, shape in (("train", (4, _D)), ("train", (2, 3, _D)), ("train", (1, _D)),
                             ("eval", (3, _D))):
             steps.append((mode, _ln_rows(cases, shape), cases.normal(shape)))
-        label = "inputs of shape (4, 6), (2, 3, 6), (1, 6) and (3, 6) in eval mode" + (
-            "" if eps is None else f", eps={eps:g}")
+        label = msg("case.module-shapes", eps="" if eps is None else f", eps={eps:g}")
         return [(label, _module_call("v", "LayerNorm", init, _ln_params(cases), steps))]
 
     return build
 
 
-def _ln_independence(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _ln_independence(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     x = _ln_rows(cases, (5, _D))
     g = cases.normal((5, _D))
     steps: list[Step] = [("train", x, g)]
     steps += [("train", x[i:i + 1].copy(), g[i:i + 1].copy()) for i in range(5)]
-    return [("a batch of 5, then each sample alone",
+    return [(msg("case.module-batch-then-alone", n=5),
              _module_call("b", "LayerNorm", {"normalized_shape": _D}, _ln_params(cases), steps))]
 
 
-def _ln_fd(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+def _ln_fd(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     out = []
     for i, shape in enumerate(((3, _D), (2, 2, _D))):
         x = _ln_rows(cases, shape)
@@ -437,7 +438,7 @@ def _ln_fd(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
         # The first sample has σ ≈ 1e-2: its steps must be small too.
         steps = _fd_steps("train", x, g, coords[2:], scale)
         tiny = _fd_steps("train", x, g, coords[:2], np.full(_D, 1e-2))[1:]
-        out.append((f"an input of shape {shape}", _module_call(
+        out.append((msg("case.input-shape", shape=shape), _module_call(
             f"fd{i}", "LayerNorm", {"normalized_shape": _D}, _ln_params(cases), steps + tiny)))
     return out
 
@@ -449,7 +450,7 @@ _TARGET_OF = {"xavier_uniform_": "xavier_uniform", "kaiming_normal_": "he_normal
 
 def _init_call(cid: str, function: str, shape: tuple[int, ...], cases: Cases,
                kwargs: Mapping[str, Any] | None = None, parameter: bool = False,
-               repeat: bool = True) -> tuple[str, Call]:
+               repeat: bool = True) -> tuple[Text, Call]:
     """A ``torch_init`` probe call; ``repeat=False`` skips the two extra runs (same and
     other seed) that only the reproducibility test reads."""
     kw = dict(kwargs or {})
@@ -458,7 +459,7 @@ def _init_call(cid: str, function: str, shape: tuple[int, ...], cases: Cases,
     other = other if other != seed else seed + 1
     shown = "".join(f", {k}={v:.4g}" if isinstance(v, float) else f", {k}={v!r}"
                     for k, v in kw.items())
-    label = f"{'an nn.Parameter' if parameter else 'a tensor'} of shape {shape}{shown}"
+    label = msg("case.parameter" if parameter else "case.tensor", shape=shape, kw=shown)
     return label, Call(cid, "probe:torch_init",
                        (function, shape, tuple(kw.items()), seed, other, parameter, repeat),
                        returns="raw", group=function)
@@ -483,7 +484,7 @@ def _init_sample(value: Value) -> np.ndarray | None:
 
 def _init_distribution(function: str, variants: Sequence[tuple[tuple[int, ...], Mapping[str, Any]]]
                        ) -> DistributionCheck:
-    def build(spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def build(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         return [_init_call(f"d{i}", function, shape, cases, kw, repeat=False)
                 for i, (shape, kw) in enumerate(variants)]
 
@@ -515,7 +516,7 @@ class InitBehaviour(Check):
         self.function = function
         self.aspect = aspect
 
-    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[str, Call]]:
+    def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
         if self.aspect == "in-place":
             return [_init_call("p0", self.function, (20, 10), cases),
                     _init_call("p1", self.function, (16, 8, 3, 3), cases, parameter=True)]
@@ -531,7 +532,7 @@ class InitBehaviour(Check):
             pattern = _init_pattern(j.student[call.id].value)
             if pattern is None:
                 return Verdict(0.0, msg("grade.bad-output", function=function,
-                                        message="the probe's report is malformed"))
+                                        message=msg("detail.probe-malformed")))
             returned_same, filled, same, differs = pattern
             case = j.label(call)
             if not filled:

@@ -365,7 +365,7 @@ def _output(result: Result, name: str) -> Text:
     return next(t.output for t in result.tests if t.name == name)
 
 
-def _first_call(plan: engine.Plan, target: str) -> tuple[str, str]:
+def _first_call(plan: engine.Plan, target: str) -> tuple[str, Text]:
     """(test name, case label) of the first call of ``target``: the one that stops its group."""
     call = next(c for c in plan.calls if c.group_key == target)
     test = plan.placed[call.id][1]
@@ -388,13 +388,14 @@ def test_graded_calls_skipped_after_the_hang(graded: tuple[Result, engine.Plan])
     test, case = _first_call(plan, "sigmoid")
     skipped = [t for t in plan.tests if t.spec.function == "sigmoid" and t.spec.name != test]
     assert skipped
+    assert case == Text("a 0-d array of shape ()", "모양이 ()인 0차원 배열")
     for t in skipped:
         assert _output(result, t.spec.name) == Text(
-            f"'sigmoid' was not run here: an earlier call of 'sigmoid' ({case}, in test "
+            f"'sigmoid' was not run here: an earlier call of 'sigmoid' ({case.en}, in test "
             f"'{test}') did not finish within 1.5 s, which stopped the process; the rest of its "
             "group was skipped, as it would most likely fail the same way.",
             f"'sigmoid'은(는) 여기서 실행되지 않았습니다: 앞선 'sigmoid' 호출('{test}' 테스트의 "
-            f"{case})이 1.5초 안에 끝나지 않아 프로세스가 멈췄습니다. 같은 그룹의 나머지 호출도 "
+            f"{case.ko})이 1.5초 안에 끝나지 않아 프로세스가 멈췄습니다. 같은 그룹의 나머지 호출도 "
             "같은 이유로 실패할 가능성이 커서 건너뛰었습니다.",
         ), t.spec.name
 

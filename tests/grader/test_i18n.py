@@ -69,7 +69,7 @@ def test_text_fields_go_in_language_by_language() -> None:
 
 
 _KEY = re.compile(
-    r"""["']((?:grade|exercise|reason|signal|returns|describe|detail|size|plot|quiz)\.[\w.-]+)["']""")
+    r"""["']((?:grade|exercise|reason|signal|returns|describe|detail|size|plot|quiz|case)\.[\w.-]+)["']""")
 
 
 def test_every_message_the_grader_names_exists() -> None:
