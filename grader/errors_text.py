@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from grader.i18n import MESSAGES, Text, msg
 from grader.sandbox.limits import SandboxConfig
-from grader.sandbox.plan import CallError, Returns
+from grader.sandbox.plan import CPU_TIME, CallError, Returns
 from grader.sandbox.runner import LoadFailure
 from grader.sandbox.wire import DEFAULT_LIMITS
 
@@ -172,6 +172,8 @@ def reason_text(error: CallError | None, seconds: float | None, limits: Limits) 
         return msg("reason.crashed")
     kind = error.kind
     if kind == "timeout":
+        if error.type == CPU_TIME:
+            return msg("reason.cpu-time")
         which = _timeout_key(seconds, limits)
         if which == "call":
             return msg("reason.timeout", limit=limits.call_timeout)
@@ -247,6 +249,8 @@ def call_error_text(
                        message=error.message, where=where, limit=limit)
         return msg("grade.memory", function=function, limit=limit)
     if kind == "timeout":
+        if error.type == CPU_TIME:
+            return msg("grade.timeout-cpu", function=function)
         which = _timeout_key(seconds, limits)
         if which == "call":
             return msg("grade.timeout", function=function, limit=limits.call_timeout)

@@ -303,6 +303,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{function}' did not finish within {limit:g} s, the time one call may take. Look for an infinite loop or a Python-level loop over a large array.",
         "'{function}'이(가) 호출 한 번에 주어진 {limit:g}초 안에 끝나지 않았습니다. 무한 루프나 큰 배열에 대한 파이썬 반복문이 있는지 보세요.",
     ),
+    "grade.timeout-cpu": (
+        "'{function}' was stopped when the process used up its CPU time (a limit that counts the CPU time of every thread, which the code may also have lowered itself). Look for an infinite loop, or threads that keep spinning.",
+        "프로세스가 CPU 시간 한도를 다 써서 '{function}'이(가) 중단되었습니다 (이 한도는 모든 스레드의 CPU 시간을 합산하며, 코드가 스스로 낮췄을 수도 있습니다). 무한 루프나 계속 도는 스레드가 있는지 보세요.",
+    ),
     "grade.timeout-budget": (
         "'{function}' was stopped when the time budget of {budget:g} s for the whole submission ran out. Make the slow functions faster: look for Python-level loops over large arrays.",
         "제출물 전체에 주어진 시간 예산 {budget:g}초가 다 되어 '{function}'이(가) 중단되었습니다. 느린 함수를 빠르게 고치세요. 큰 배열에 대한 파이썬 반복문이 있는지 보세요.",
@@ -385,6 +389,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "시간 예산 {budget:g}초가 다 되어 중단되어",
     ),
     "reason.timeout-either": ("did not finish in time", "제한 시간 안에 끝나지 않아"),
+    "reason.cpu-time": ("used up the process's CPU time", "프로세스의 CPU 시간 한도를 다 써서"),
     "reason.memory": ("ran out of memory", "메모리 한도를 넘어"),
     "reason.crashed": ("ended the process", "프로세스를 끝내"),
     "reason.crashed-signal": ("was killed by {signal}", "{signal} 신호로 종료되어"),

@@ -31,7 +31,7 @@ from typing import Any
 
 from grader.sandbox import wire
 from grader.sandbox.limits import CHILD_SETUP_FAILED, Layer, SandboxConfig, claim_uid, layer
-from grader.sandbox.plan import Call, CallError, Outcome, Ref
+from grader.sandbox.plan import CPU_TIME, Call, CallError, Outcome, Ref
 from grader.sandbox.runner import LoadFailure, Rules
 
 __all__ = [
@@ -589,7 +589,7 @@ class _Evaluator:
             # child may have lowered itself) after a CPU-bound run
             if sig == signal.SIGXCPU or (sig == signal.SIGKILL and used >= 0.5
                                          and used >= 0.5 * lifetime):
-                return CallError("timeout", message=f"exceeded the CPU time limit after "
+                return CallError("timeout", CPU_TIME, f"exceeded the CPU time limit after "
                                  f"{used:.1f} s of CPU time (killed by {_signal_name(sig)})")
             if sig == signal.SIGKILL:
                 return CallError("memory", message="killed by SIGKILL (out of memory)")

@@ -33,6 +33,7 @@ from typing import Literal, TypeAlias
 import numpy as np
 
 __all__ = [
+    "CPU_TIME",
     "Arg",
     "Call",
     "CallError",
@@ -146,6 +147,10 @@ class Call:
         return self.group or self.target
 
 
+#: ``CallError.type`` of a ``"timeout"`` that the CPU-time limit (``RLIMIT_CPU``) ended
+CPU_TIME = "cpu-time"
+
+
 @dataclass(frozen=True)
 class CallError:
     """Why a call produced no value.
@@ -159,6 +164,9 @@ class CallError:
       a type the wire refuses);
     - ``"timeout"``, ``"memory"``, ``"crashed"``, ``"output-limit"``: the child died
       or was killed while running this call (``message`` says how: signal, exit code);
+      a ``"timeout"`` whose ``type`` is :data:`CPU_TIME` was the kernel's CPU-time
+      limit (which counts every thread, and which the code may have lowered itself),
+      not a wall-clock limit of the grader's;
     - ``"not-run"``: an earlier call of the same group made the child die, so this one
       was skipped;
     - forbidden library calls are not an error: they are reported in

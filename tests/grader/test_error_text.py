@@ -33,7 +33,7 @@ from grader.errors_text import (
 from grader.i18n import Text
 from grader.result import Result
 from grader.sandbox import EvalRequest, default_sandbox
-from grader.sandbox.plan import CallError
+from grader.sandbox.plan import CPU_TIME, CallError
 from grader.sandbox.runner import LoadFailure
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -77,6 +77,29 @@ def test_a_call_the_budget_never_reached() -> None:
         "'sigmoid'은(는) 실행되지 않았습니다: 차례가 오기 전에 제출물 전체에 주어진 시간 예산 "
         "60초가 다 되었습니다. 느린 함수를 빠르게 고치세요.",
     )
+
+
+def test_a_call_killed_by_the_cpu_time_limit() -> None:
+    # the kernel's limit (which the code may have lowered itself), not the grader's
+    # clocks: the message does not depend on how long the call ran
+    error = CallError("timeout", CPU_TIME, "exceeded the CPU time limit after 1.0 s of CPU "
+                      "time (killed by SIGKILL)")
+    expected = Text(
+        "'sigmoid' was stopped when the process used up its CPU time (a limit that counts the "
+        "CPU time of every thread, which the code may also have lowered itself). Look for an "
+        "infinite loop, or threads that keep spinning.",
+        "프로세스가 CPU 시간 한도를 다 써서 'sigmoid'이(가) 중단되었습니다 (이 한도는 모든 "
+        "스레드의 CPU 시간을 합산하며, 코드가 스스로 낮췄을 수도 있습니다). 무한 루프나 계속 도는 "
+        "스레드가 있는지 보세요.",
+    )
+    for seconds in (1.02, 10.0, None):
+        assert text_of(error, seconds=seconds) == expected
+    culprit = Culprit("group", "sigmoid", "sigmoid: values", Text("x", "x"), error, seconds=1.02)
+    skipped = text_of(CallError("not-run"), culprit=culprit)
+    assert "(x, in test 'sigmoid: values') used up the process's CPU time, which stopped" in (
+        skipped.en)
+    assert "('sigmoid: values' 테스트의 x)이 프로세스의 CPU 시간 한도를 다 써서 프로세스가 " in (
+        skipped.ko)
 
 
 def test_a_timeout_of_unknown_duration_names_both_limits() -> None:
@@ -162,7 +185,7 @@ def test_too_much_output() -> None:
 
 
 def test_a_call_skipped_after_its_group_stopped() -> None:
-    culprit = Culprit("group", "sigmoid", "sigmoid: values", "a 1-d array",
+    culprit = Culprit("group", "sigmoid", "sigmoid: values", Text("a 1-d array", "1차원 배열"),
                       CallError("timeout", message="exceeded 10 s"), seconds=10.01)
     assert text_of(CallError("not-run", message="'t0.v0' of the same group stopped"),
                    culprit=culprit) == Text(
@@ -170,7 +193,7 @@ def test_a_call_skipped_after_its_group_stopped() -> None:
         "'sigmoid: values') did not finish within 10 s, which stopped the process; the rest of "
         "its group was skipped, as it would most likely fail the same way.",
         "'sigmoid'은(는) 여기서 실행되지 않았습니다: 앞선 'sigmoid' 호출"
-        "('sigmoid: values' 테스트의 a 1-d array)이 10초 안에 끝나지 않아 프로세스가 멈췄습니다. "
+        "('sigmoid: values' 테스트의 1차원 배열)이 10초 안에 끝나지 않아 프로세스가 멈췄습니다. "
         "같은 그룹의 나머지 호출도 같은 이유로 실패할 가능성이 커서 건너뛰었습니다.",
     )
 
@@ -185,7 +208,7 @@ def test_a_hidden_culprit_shows_no_case() -> None:
 
 
 def test_a_call_that_needs_a_failed_result() -> None:
-    culprit = Culprit("needs", "batchnorm_forward", "batchnorm_forward: values", "N = 4",
+    culprit = Culprit("needs", "batchnorm_forward", "batchnorm_forward: values", Text.same("N = 4"),
                       CallError("exception", "ValueError", "bad"))
     assert text_of(CallError("not-run"), function="batchnorm_backward", culprit=culprit) == Text(
         "'batchnorm_backward' was not run here: it needs the result of an earlier call of "
@@ -236,7 +259,7 @@ def test_a_bad_output_says_what_was_expected() -> None:
 @pytest.mark.parametrize("kind", KINDS)
 def test_every_kind_reads_in_both_languages(kind: str) -> None:
     error = CallError(kind, "ValueError", "detail", 3)  # type: ignore[arg-type]
-    for culprit in (None, Culprit("group", "f", "f: values", "case", error, 1.0)):
+    for culprit in (None, Culprit("group", "f", "f: values", Text.same("case"), error, 1.0)):
         text = text_of(error, culprit=culprit, seconds=1.0)
         assert text.en and HANGUL.search(text.ko), (kind, text)
         assert not HANGUL.search(text.en), (kind, text)

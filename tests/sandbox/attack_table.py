@@ -223,7 +223,9 @@ ATTACK_LIST = [
     }, args=(X,)),
     Attack("infinite_loop", {"attack": ("raw", _kind("timeout", "exceeded 0.5 s"))},
            call_timeout=0.5),
-    Attack("cpu_limit", {"attack": ("raw", _kind("timeout", "CPU time limit"))},
+    # the kernel's CPU-time limit, told apart from the grader's clocks (CallError.type)
+    Attack("cpu_limit", {"attack": ("raw", _kind("timeout",
+                                                 "cpu-time exceeded the CPU time limit"))},
            call_timeout=10.0),
     Attack("memory_bomb", {"attack": ("array", _kind("memory")),
                            "attack_slow": ("array", _kind("memory"))}, call_timeout=5.0),
