@@ -313,6 +313,7 @@ def _text(data: Mapping[str, Any], key: str, where: str, prefix: str = "") -> Te
     if not isinstance(value, dict):
         raise _bad(where, prefix + key, msg("exercise.problem.bilingual-table"), value,
                    msg("exercise.fix.write", snippet=f'{key} = {{ en = "...", ko = "..." }}'))
+    _no_unknown(value, {"en", "ko"}, where, f"{prefix}{key}.")  # a "kr" typo, a third language
     for lang in ("en", "ko"):
         if not isinstance(value.get(lang), str) or not value[lang].strip():
             raise ExerciseError(msg(

@@ -91,6 +91,8 @@ def test_a_valid_exercise_loads(tmp_path: Path) -> None:
          "field 'tests[0].name' names an unknown function 'clip_norm'"),
         ('suite = "clipping"', 'suite = "clippin"', "field 'suite' is not a known grading suite"),
         ('ko = "기울기 클리핑"\n', '', "field 'title.ko' is missing. Fix: add title.ko"),
+        ('ko = "기울기 클리핑"', 'kr = "기울기 클리핑"',
+         "unknown field 'title.kr'. Fix: remove it, or use one of: en, ko"),
         ('visibility = "hidden"', 'visibility = "secret"', "field 'tests[1].visibility'"),
         ('reference = "reference.clipping"', 'reference = "reference.nope"',
          "field 'reference' cannot be imported"),
