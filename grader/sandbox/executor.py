@@ -9,6 +9,11 @@ outcomes. When a child dies, the call it was running gets the reason, the rest o
 call's group is ``not-run``, and the remaining calls go to a fresh child (with the
 ``keep`` calls they refer to replayed first), until all are done or the budget runs out.
 Nothing the submission does makes ``evaluate`` raise.
+
+A child that has sent everything and closed its pipes is done: ``evaluate`` returns
+without waiting for its exit (tearing down a forked address space takes milliseconds),
+kills it, and reads the zygote's report of that exit — after which the reaper has
+cleared the slot's uid — before it asks the same slot for the next child.
 """
 
 from __future__ import annotations

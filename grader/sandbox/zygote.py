@@ -14,7 +14,8 @@ control socket:
   and the child's CPU seconds, ``quit``;
 - zygote → parent: ``ready`` (the layers), ``spawned`` with a pidfd of the child (the
   parent kills through it: no pid reuse race), ``exited`` (wait status, CPU seconds,
-  whether the reaper found leftovers).
+  whether the reaper found leftovers), sent once the child is reaped and its uid swept;
+  the parent may read it late, but always before its next ``spawn``.
 
 The zygote never reads what a child sends: results go straight to the parent through the
 pipes, so nothing the student's code does can reach the long-lived zygote.
