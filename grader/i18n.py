@@ -361,6 +361,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # details for grade.bad-output's {message}, for checks that find the problem themselves
     "detail.not-an-array": ("not an array", "배열이 아닙니다"),
+    # the sandbox's own sentences on an unusable result (errors_text.bad_output_detail)
+    "detail.tuple-arity": ("expected a tuple of {n} values, got {got}",
+                           "값 {n}개로 된 튜플이 아니라 {got}입니다"),
+    "detail.not-a-list": ("expected a list of arrays, got {got}",
+                          "배열의 리스트가 아니라 {got}입니다"),
+    "detail.not-float": ("cannot be converted to a float64 array ({error})",
+                         "float64 배열로 변환할 수 없습니다 ({error})"),
+    "detail.dtype": ("converted to dtype {dtype}, not float64",
+                     "변환한 배열의 dtype이 float64가 아니라 {dtype}입니다"),
+    "detail.too-large": ("an array of {n} elements is larger than any expected result",
+                         "원소가 {n}개인 배열은 어떤 기대 결과보다도 큽니다"),
+    "detail.too-deep": ("the result is nested too deeply", "결과가 너무 깊이 중첩되어 있습니다"),
+    "detail.not-plain": ("returned {got}, which is not a plain number, tuple or array",
+                         "{got}을(를) 반환했는데, 이는 일반 숫자나 튜플이나 배열이 아닙니다"),
+    "detail.unsendable": ("the result cannot be sent: {error}", "결과를 보낼 수 없습니다: {error}"),
+    "detail.unreadable": ("the result could not be read: {error}",
+                          "결과를 읽을 수 없습니다: {error}"),
     "detail.probe-malformed": (
         "the probe's report is malformed", "검사 도구가 보낸 보고의 형식이 잘못되었습니다",
     ),
@@ -451,6 +468,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "describe.sequence-of": ("a sequence of {n}", "항목 {n}개로 된 시퀀스"),
     "describe.sized": ("a {type} of length {n}", "길이가 {n}인 {type}"),
     "describe.dict": ("a dict", "dict 객체"),
+    "describe.object": ("a {type}", "{type} 객체"),
     "describe.nothing": ("nothing", "없음"),
     "describe.scalar": ("(scalar)", "(스칼라)"),
     "grade.not-finite": (

@@ -25,6 +25,7 @@ from grader import exercise as exercises
 from grader.errors_text import (
     Culprit,
     Limits,
+    bad_output_detail,
     call_error_text,
     load_failure_text,
     signal_in,
@@ -32,8 +33,8 @@ from grader.errors_text import (
 )
 from grader.i18n import Text
 from grader.result import Result
-from grader.sandbox import EvalRequest, default_sandbox
-from grader.sandbox.plan import CPU_TIME, CallError
+from grader.sandbox import EvalRequest, default_sandbox, runner
+from grader.sandbox.plan import CPU_TIME, Call, CallError
 from grader.sandbox.runner import LoadFailure
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -252,8 +253,68 @@ def test_a_bad_output_says_what_was_expected() -> None:
         "'layer_statistics' returned a value the grader cannot use: it should be a tuple of 2 "
         "values. Details: expected a tuple of 2 values, got a list of length 3.",
         "'layer_statistics'의 반환값을 채점에 쓸 수 없습니다: 반환값은 값 2개로 된 튜플 형태여야 "
-        "합니다. 세부 정보: expected a tuple of 2 values, got a list of length 3.",
+        "합니다. 세부 정보: 값 2개로 된 튜플이 아니라 길이가 3인 list입니다.",
     )
+
+
+_UNUSABLE = """
+import numpy as np
+
+def triple():
+    return [1.0, 2.0, 3.0]
+
+def scalar():
+    return 3.0
+
+def text():
+    return "abc"
+
+def deep():
+    x = 1.0
+    for _ in range(12):
+        x = [x]
+    return x
+
+def thing():
+    return object()
+
+def nested():
+    return {"a": [1.0, object()]}
+"""
+
+
+@pytest.mark.parametrize(("target", "returns", "ko"), [
+    ("triple", ("raw", "raw"), "값 2개로 된 튜플이 아니라 길이가 3인 list입니다"),
+    ("scalar", "array-list", "배열의 리스트가 아니라 float 객체입니다"),
+    ("text", "array", "float64 배열로 변환할 수 없습니다 (ValueError: could not convert string "
+                      "to float: 'abc')"),
+    ("deep", "raw", "결과가 너무 깊이 중첩되어 있습니다"),
+    ("thing", "raw", "object 객체을(를) 반환했는데, 이는 일반 숫자나 튜플이나 배열이 아닙니다"),
+    ("nested", "raw", "object 객체을(를) 반환했는데, 이는 일반 숫자나 튜플이나 배열이 아닙니다"),
+])
+def test_the_sandboxs_own_bad_output_sentences_are_translated(
+        target: str, returns: typing.Any, ko: str) -> None:
+    # the sentences come from the runner itself, so rewording one there fails here
+    module = runner.load_module(_UNUSABLE, "unusable", "unusable.py", register=False)
+    assert not isinstance(module, LoadFailure)
+    error = runner.execute(module, [Call("c", target, returns=returns)])["c"].error
+    assert error is not None and error.kind == "bad-output"
+    assert bad_output_detail(error.message) == Text(error.message, ko)
+
+
+def test_bad_output_sentences_from_the_wire_and_the_parent_are_translated() -> None:
+    for message, ko in [
+        ("converted to dtype float32, not float64",
+         "변환한 배열의 dtype이 float64가 아니라 float32입니다"),
+        ("an array of 16777217 elements is larger than any expected result",
+         "원소가 16777217개인 배열은 어떤 기대 결과보다도 큽니다"),
+        ("the result cannot be sent: a Foo cannot be sent",
+         "결과를 보낼 수 없습니다: a Foo cannot be sent"),
+        ("the result could not be read: bad frame", "결과를 읽을 수 없습니다: bad frame"),
+    ]:
+        assert bad_output_detail(message) == Text(message, ko)
+    # anything else (a forged frame's text) is shown as it is, never dropped
+    assert bad_output_detail("I am a forged detail") == Text.same("I am a forged detail")
 
 
 @pytest.mark.parametrize("kind", KINDS)
