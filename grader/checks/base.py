@@ -100,7 +100,8 @@ class Check(ABC):
 
     @abstractmethod
     def calls(self, spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
-        """``(label, call)`` pairs; the label names the case in feedback ("a 2-d array")."""
+        """``(label, call)`` pairs; the label names the case in feedback, in both
+        languages (``msg("case.array-nd", ndim=2)``: "a 2-d array", "2차원 배열")."""
 
     @abstractmethod
     def judge(self, j: Judging) -> Verdict:
