@@ -498,10 +498,15 @@ class Zygote:
         """Fork the next child now, while no submission waits for it."""
         if self.standby is not None:
             return
-        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # A standby is an optimisation: if it cannot be made now (no PID namespace, no
+        # memory for a fork, no descriptors), ``_spawn`` forks later, and reports why.
+        try:
+            ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        except OSError:
+            return
         try:
             pid = self._fork()
-        except RuntimeError:  # no PID namespace now: ``_spawn`` forks (and reports) later
+        except (RuntimeError, OSError):
             ours.close()
             theirs.close()
             return
@@ -509,7 +514,13 @@ class Zygote:
             ours.close()
             self._standby_child(theirs)  # never returns
         theirs.close()
-        self.standby = _Standby(pid, os.pidfd_open(pid), ours)
+        try:
+            pidfd = os.pidfd_open(pid)
+        except OSError:
+            ours.close()  # end of file: it exits
+            os.waitpid(pid, 0)
+            return
+        self.standby = _Standby(pid, pidfd, ours)
 
     def _standby_child(self, sock: socket.socket) -> None:
         """Wait for a spawn's descriptors and CPU seconds, then be that child. Nothing
