@@ -339,7 +339,8 @@ def _not_run_text(function: str, culprit: Culprit | None, limits: Limits) -> Tex
 
 #: ``LoadFailure.type`` values the sandbox itself makes (never with a line number)
 _SANDBOX_LOAD_TYPES = frozenset(
-    {"Timeout", "MemoryError", "OutputLimit", "BadOutput", "Crashed", "SourceTooLarge"})
+    {"Timeout", "CPUTime", "MemoryError", "OutputLimit", "BadOutput", "Crashed",
+     "SourceTooLarge"})
 _SYNTAX = frozenset({"SyntaxError", "IndentationError", "TabError"})
 
 
@@ -354,6 +355,8 @@ def load_failure_text(failure: LoadFailure, *, file: str, limits: Limits) -> Tex
         if failure.type == "Timeout":
             return msg("grade.load-timeout", file=file, limit=limits.call_timeout,
                        budget=limits.budget)
+        if failure.type == "CPUTime":
+            return msg("grade.load-cpu-time", file=file)
         if failure.type == "MemoryError":
             return msg("grade.load-memory", file=file, limit=size_text(limits.memory_bytes))
         if failure.type == "OutputLimit":

@@ -515,6 +515,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Importing {file} raised {type}: {message}{where}. Nothing could be graded; fix it and submit again.",
         "{file}을(를) 불러오는 중 {type} 예외가 발생했습니다: {message}{where}. 채점할 수 없으니 고쳐서 다시 제출하세요.",
     ),
+    "grade.load-cpu-time": (
+        "Importing {file} was stopped when the process used up its CPU time (a limit that counts the CPU time of every thread, which the code may also have lowered itself). Nothing could be graded: move long computations out of the module level and submit again.",
+        "{file}을(를) 불러오는 중 프로세스가 CPU 시간 한도를 다 써서 중단되었습니다 (이 한도는 모든 스레드의 CPU 시간을 합산하며, 코드가 스스로 낮췄을 수도 있습니다). 채점할 수 없으니 모듈 최상위의 오래 걸리는 계산을 함수 안으로 옮겨 다시 제출하세요.",
+    ),
     "grade.load-timeout": (
         "Importing {file} did not finish in time (one step may take {limit:g} s, the whole submission {budget:g} s). Nothing could be graded: move long computations and loops out of the module level and submit again.",
         "{file}을(를) 불러오는 작업이 제한 시간 안에 끝나지 않았습니다 (한 단계는 {limit:g}초, 제출물 전체는 {budget:g}초까지 걸릴 수 있습니다). 채점할 수 없으니 모듈 최상위의 오래 걸리는 계산과 반복문을 함수 안으로 옮겨 다시 제출하세요.",

@@ -656,8 +656,9 @@ def _load_failure_from(error: CallError | None) -> LoadFailure:
         return LoadFailure("Crashed", "the process ended while loading the module")
     kinds = {"timeout": "Timeout", "memory": "MemoryError", "output-limit": "OutputLimit",
              "bad-output": "BadOutput"}
-    return LoadFailure(kinds.get(error.kind, "Crashed"),
-                       f"while loading the module: {error.message}")
+    kind = "CPUTime" if error.kind == "timeout" and error.type == CPU_TIME else (
+        kinds.get(error.kind, "Crashed"))
+    return LoadFailure(kind, f"while loading the module: {error.message}")
 
 
 # --------------------------------------------------------------------------- pool

@@ -339,6 +339,10 @@ FILE = "activations.py"
          "submission 60 s).",
          "activations.py을(를) 불러오는 작업이 제한 시간 안에 끝나지 않았습니다 (한 단계는 10초, "
          "제출물 전체는 60초까지 걸릴 수 있습니다)."),
+        (LoadFailure("CPUTime", "while loading the module: exceeded the CPU time limit after "
+                     "1.0 s of CPU time (killed by SIGKILL)"),
+         "Importing activations.py was stopped when the process used up its CPU time",
+         "activations.py을(를) 불러오는 중 프로세스가 CPU 시간 한도를 다 써서 중단되었습니다"),
         (LoadFailure("Crashed", "while loading the module: killed by SIGSEGV"),
          "Importing activations.py crashed the Python process: it was killed by SIGSEGV, a "
          "segmentation fault",

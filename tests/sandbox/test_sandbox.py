@@ -285,6 +285,21 @@ def tail(x):
     assert ev.stdout == "no newline at the end" and ev.stderr == "nor here"
 
 
+def test_a_cpu_limit_hit_while_importing_is_named_as_such(sandbox: Sandbox) -> None:
+    # the module lowers its own CPU limit and spins at import: the kernel's SIGKILL, not
+    # the grader's clock, ends it, and the load failure says which
+    source = """
+import resource, signal
+signal.signal(signal.SIGXCPU, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_CPU, (1, 1))
+while True:
+    pass
+"""
+    ev = sandbox.evaluate(EvalRequest(source, "m.py", "m", (), call_timeout=10.0))
+    assert ev.load_failure is not None and ev.load_failure.type == "CPUTime", ev.load_failure
+    assert "exceeded the CPU time limit" in ev.load_failure.message
+
+
 def test_a_forked_copy_neither_uses_nor_stops_the_parents_zygotes(sandbox: Sandbox) -> None:
     zygotes = sandbox.zygote_pids()
     pid = os.fork()
