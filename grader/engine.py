@@ -307,8 +307,7 @@ def _culprit(relation: str, plan: Plan, call: Call, outcomes: Mapping[str, Outco
         relation="group" if relation == "group" else "needs",
         function=test.spec.function if call.target.startswith("probe:") else call.target,
         test=test.spec.name,
-        case=None if test.spec.visibility == "hidden" else (
-            test.labels.get(call.id) or Text.same(call.id)),
+        case=None if test.spec.visibility == "hidden" else test.labels[call.id],
         error=outcome.error,
         seconds=outcome.seconds,
     )

@@ -15,9 +15,9 @@ report into feedback. It builds each sentence from what the parent knows for cer
   found by the engine from the other outcomes).
 
 ``CallError.message`` is read in two narrow ways only: a signal name token (``SIGSEGV``),
-accepted only if it names a real signal, and as the *detail* of a ``bad-output`` (the
-sandbox's own sentences, :func:`bad_output_detail`, are read back into catalogued
-messages; anything else is shown verbatim). An exception the student's code
+accepted only if it names a real signal, and as the *detail* of a ``bad-output``, in
+Korean from ``message_ko`` where the sandbox wrote one (verbatim in both languages
+otherwise: a forged frame's text). An exception the student's code
 raised keeps its type and message verbatim: that is their code speaking.
 
 Every function here is pure: no sandbox, no I/O.
@@ -42,7 +42,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Culprit",
     "Limits",
-    "bad_output_detail",
     "call_error_text",
     "load_failure_text",
     "reason_text",
@@ -277,50 +276,9 @@ def call_error_text(
         return _not_run_text(function, culprit, limits)
     # "bad-output", and any kind this version does not know: the parent knows what the
     # call should have returned; the sandbox's detail says what it got.
+    detail = error.message.rstrip(".") or error.kind
     return msg("grade.bad-output-returns", function=function, expected=returns_text(returns),
-               detail=bad_output_detail(error.message.rstrip(".") or error.kind))
-
-
-#: the sentences ``grader.sandbox`` (runner, wire, executor) says a result could not be
-#: used with, and their catalogued messages; ``tests/grader/test_error_text.py`` makes
-#: the runner produce each one, so a reworded sentence cannot slip by untranslated
-_BAD_OUTPUT: tuple[tuple[re.Pattern[str], str], ...] = (
-    (re.compile(r"expected a tuple of (?P<n>\d+) values, got (?P<got>.+)"), "detail.tuple-arity"),
-    (re.compile(r"expected a list of arrays, got (?P<got>.+)"), "detail.not-a-list"),
-    (re.compile(r"cannot be converted to a float64 array \((?P<error>.*)\)"), "detail.not-float"),
-    (re.compile(r"converted to dtype (?P<dtype>\S+), not float64"), "detail.dtype"),
-    (re.compile(r"an array of (?P<n>\d+) elements is larger than any expected result"),
-     "detail.too-large"),
-    (re.compile(r"the result is nested too deeply"), "detail.too-deep"),
-    (re.compile(r"returned (?P<got>.+), which is not a plain number, tuple or array"),
-     "detail.not-plain"),
-    (re.compile(r"the result cannot be sent: (?P<error>.+)"), "detail.unsendable"),
-    (re.compile(r"the result could not be read: (?P<error>.+)"), "detail.unreadable"),
-)
-#: ``runner._describe``: "a list of length 3", "a torch.Tensor"
-_DESCRIBED = re.compile(r"an? (?P<type>[\w.]+)(?: of length (?P<n>\d+))?")
-
-
-def bad_output_detail(message: str) -> Text:
-    """The sandbox's sentence on an unusable result, in both languages (verbatim when it
-    is not one of the sandbox's own: a forged frame's text, a newer sandbox's)."""
-    for pattern, key in _BAD_OUTPUT:
-        found = pattern.fullmatch(message)
-        if found is not None:
-            fields: dict[str, Any] = dict(found.groupdict())
-            if "got" in fields:
-                fields["got"] = _described(fields["got"])
-            return msg(key, **fields)
-    return Text.same(message)
-
-
-def _described(text: str) -> Text:
-    found = _DESCRIBED.fullmatch(text)
-    if found is None:
-        return Text.same(text)
-    if found["n"] is None:
-        return msg("describe.object", type=found["type"])
-    return msg("describe.sized", type=found["type"], n=int(found["n"]))
+               detail=Text(detail, error.message_ko.rstrip(".") or detail))
 
 
 def _not_run_text(function: str, culprit: Culprit | None, limits: Limits) -> Text:

@@ -361,7 +361,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     # details for grade.bad-output's {message}, for checks that find the problem themselves
     "detail.not-an-array": ("not an array", "배열이 아닙니다"),
-    # the sandbox's own sentences on an unusable result (errors_text.bad_output_detail)
+    # why a result cannot be used, as the sandbox says it (runner, wire, executor)
     "detail.tuple-arity": ("expected a tuple of {n} values, got {got}",
                            "값 {n}개로 된 튜플이 아니라 {got}입니다"),
     "detail.not-a-list": ("expected a list of arrays, got {got}",

@@ -30,6 +30,7 @@ __all__ = [
     "Verdict",
     "compare_values",
     "error_verdict",
+    "with_kwargs",
 ]
 
 
@@ -253,6 +254,13 @@ def precheck(j: Judging, *, allow_expected_errors: bool = True) -> Verdict | Non
                                     or s.error.kind != "exception"):
             return error_verdict(j, call, s)
     return None
+
+
+def with_kwargs(kw: Mapping[str, Any]) -> Text:
+    """The keyword arguments a case passes, as a label's suffix (" with slope=0.2")."""
+    if not kw:
+        return Text.same("")
+    return msg("case.with", args=", ".join(f"{k}={v}" for k, v in kw.items()))
 
 
 # -- the common check: compare with the reference -------------------------------------

@@ -34,6 +34,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from grader.i18n import msg
 from grader.sandbox import wire
 from grader.sandbox.limits import CHILD_SETUP_FAILED, Layer, SandboxConfig, claim_uid, layer
 from grader.sandbox.plan import CPU_TIME, Call, CallError, Outcome, Ref
@@ -524,7 +525,8 @@ class _Evaluator:
                             done_at = call_start
                 except wire.WireError as exc:
                     protocol_broken = True
-                    kill(CallError("bad-output", message=f"the result could not be read: {exc}"))
+                    reason = msg("detail.unreadable", error=exc)
+                    kill(CallError("bad-output", message=reason.en, message_ko=reason.ko))
         if not killed:
             res.error_seconds = time.monotonic() - call_start
         if not exited:  # ended early (above): all it could send has been read

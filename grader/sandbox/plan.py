@@ -161,7 +161,8 @@ class CallError:
       the innermost line of the student's file in the traceback, when there is one);
     - ``"missing"``: the target is not defined in the module (or is not callable);
     - ``"bad-output"``: the result could not be converted (object dtype, too large,
-      a type the wire refuses);
+      a type the wire refuses); ``message`` says why, and ``message_ko`` says it in
+      Korean (the sandbox writes both from the ``detail.*`` messages);
     - ``"timeout"``, ``"memory"``, ``"crashed"``, ``"output-limit"``: the child died
       or was killed while running this call (``message`` says how: signal, exit code);
       a ``"timeout"`` whose ``type`` is :data:`CPU_TIME` was the kernel's CPU-time
@@ -180,6 +181,7 @@ class CallError:
     type: str = ""
     message: str = ""
     lineno: int | None = None
+    message_ko: str = ""
 
 
 @dataclass(frozen=True, eq=False)

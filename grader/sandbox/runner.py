@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from grader.i18n import Text, msg
 from grader.sandbox.plan import (
     Arg,
     Call,
@@ -340,9 +341,7 @@ def _digests(
 def _convert(result: Any, returns: Returns) -> Value:
     if isinstance(returns, tuple):
         if not isinstance(result, (tuple, list)) or len(result) != len(returns):
-            raise _BadOutput(
-                f"expected a tuple of {len(returns)} values, got {_describe(result)}"
-            )
+            raise _BadOutput(msg("detail.tuple-arity", n=len(returns), got=_describe(result)))
         return tuple(_convert(r, spec) for r, spec in zip(result, returns, strict=True))
     if returns == "skip":
         return None
@@ -350,7 +349,7 @@ def _convert(result: Any, returns: Returns) -> Value:
         return _as_float_array(result)
     if returns == "array-list":
         if not isinstance(result, (list, tuple)):
-            raise _BadOutput(f"expected a list of arrays, got {_describe(result)}")
+            raise _BadOutput(msg("detail.not-a-list", got=_describe(result)))
         return [_as_float_array(r) for r in result]
     return _as_raw(result, depth=0)
 
@@ -359,7 +358,7 @@ def _as_float_array(obj: Any) -> np.ndarray:
     # an exact float64 ndarray (most results) is already what is sent: nothing to convert
     arr = obj if type(obj) is np.ndarray and obj.dtype == np.float64 else _converted(obj)
     if arr.size > MAX_RESULT_ELEMENTS:
-        raise _BadOutput(f"an array of {arr.size} elements is larger than any expected result")
+        raise _BadOutput(msg("detail.too-large", n=arr.size))
     return np.array(arr, dtype=np.float64, copy=True, subok=False)
 
 
@@ -371,17 +370,16 @@ def _converted(obj: Any) -> np.ndarray:
             warnings.simplefilter("ignore")
             arr = np.asarray(obj, dtype=np.float64)
     except Exception as exc:
-        raise _BadOutput(
-            f"cannot be converted to a float64 array ({type(exc).__name__}: {_text(str(exc))})"
-        ) from None
+        raise _BadOutput(msg("detail.not-float",
+                             error=f"{type(exc).__name__}: {_text(str(exc))}")) from None
     if arr.dtype != np.float64:  # a subclass dtype trick
-        raise _BadOutput(f"converted to dtype {arr.dtype}, not float64")
+        raise _BadOutput(msg("detail.dtype", dtype=arr.dtype))
     return arr
 
 
 def _as_raw(obj: Any, depth: int) -> Value:
     if depth > 8:
-        raise _BadOutput("the result is nested too deeply")
+        raise _BadOutput(msg("detail.too-deep"))
     kind = type(obj)
     if obj is None or kind in (bool, int, float, str):
         plain: bool | int | float | str | None = obj
@@ -399,17 +397,17 @@ def _as_raw(obj: Any, depth: int) -> Value:
         return {str(k): _as_raw(v, depth + 1) for k, v in obj.items()}
     # A subclass of int or float, a tensor, an object with a lying __eq__: described,
     # never passed on (the parent must never call a method of the student's objects).
-    raise _BadOutput(f"returned {_describe(obj)}, which is not a plain number, tuple or array")
+    raise _BadOutput(msg("detail.not-plain", got=_describe(obj)))
 
 
-def _describe(obj: Any) -> str:
+def _describe(obj: Any) -> Text:
     kind = type(obj)
     name = kind.__qualname__ if kind.__module__ == "builtins" else (
         f"{kind.__module__}.{kind.__qualname__}"
     )
     if isinstance(obj, (tuple, list)):
-        return f"a {name} of length {len(obj)}"
-    return f"a {name}"
+        return msg("describe.sized", type=name, n=len(obj))
+    return msg("describe.object", type=name)
 
 
 def _message(exc: BaseException) -> str:
@@ -510,7 +508,8 @@ def _run_one(
         value = _convert(result, call.returns)
     except _BadOutput as exc:
         return Outcome(
-            error=CallError("bad-output", message=_text(str(exc))),
+            error=CallError("bad-output", message=_text(exc.reason.en),
+                            message_ko=_text(exc.reason.ko)),
             mutated=mutated, forbidden=_forbidden_since(tripwires, marker), seconds=seconds,
         )
     return Outcome(
@@ -527,7 +526,11 @@ class _MissingRef(Exception):
 
 
 class _BadOutput(Exception):
-    pass
+    """Why a result cannot be sent, in both languages."""
+
+    def __init__(self, reason: Text) -> None:
+        super().__init__(reason.en)
+        self.reason = reason
 
 
 def iter_execute(

@@ -51,6 +51,7 @@ from typing import Any, TypeGuard
 
 import numpy as np
 
+from grader.i18n import msg
 from grader.sandbox.plan import (
     Arg,
     Call,
@@ -514,10 +515,11 @@ def encode_outcome(call_id: str, outcome: Outcome) -> bytes:
     except (WireError, RecursionError) as exc:
         enc = _Encoder()
         value = None
-        error = CallError("bad-output", message=f"the result cannot be sent: {exc}")
+        reason = msg("detail.unsendable", error=exc)
+        error = CallError("bad-output", message=reason.en, message_ko=reason.ko)
     err = None if error is None else {
         "kind": error.kind, "type": error.type, "message": error.message,
-        "lineno": error.lineno,
+        "message_ko": error.message_ko, "lineno": error.lineno,
     }
     seconds = outcome.seconds if math.isfinite(outcome.seconds) else 0.0
     header = {
@@ -568,13 +570,14 @@ def decode_child_message(
     if err_node is not None:
         if type(err_node) is not dict:
             raise WireError("malformed error")
-        _only(err_node, {"kind", "type", "message", "lineno"})
+        _only(err_node, {"kind", "type", "message", "message_ko", "lineno"})
         kind = err_node.get("kind")
         if kind not in _CALL_ERROR_KINDS:
             raise WireError(f"unknown error kind {kind!r}")
         error = CallError(kind, dec.text(err_node.get("type")),
                           dec.text(err_node.get("message")),
-                          _opt_int(dec, err_node.get("lineno"), "lineno"))
+                          _opt_int(dec, err_node.get("lineno"), "lineno"),
+                          dec.text(err_node.get("message_ko", "")))
         if value is not None:
             raise WireError("an outcome has either a value or an error")
     mutated_node = header.get("mutated")

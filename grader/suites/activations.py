@@ -10,14 +10,13 @@ ones do not.
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
 from grader import plots
 from grader.cases import EDGE_VALUES, LARGE_VALUES, Cases
-from grader.checks.base import Check, CompareCheck, Judging
+from grader.checks.base import Check, CompareCheck, Judging, with_kwargs
 from grader.checks.gradients import ElementwiseFiniteDifference, KinkCheck
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
@@ -40,14 +39,6 @@ def _variants(function: str) -> list[dict[str, Any]]:
     return _PARAMS.get(function.removesuffix("_grad"), [{}])
 
 
-def _kw_args(kw: Mapping[str, Any]) -> str:
-    return ", ".join(f"{k}={v}" for k, v in kw.items())
-
-
-def _kw(kw: Mapping[str, Any]) -> Text:
-    return msg("case.with", args=_kw_args(kw)) if kw else Text.same("")
-
-
 def _values(function: str) -> CompareCheck:
     """Every shape from 0-d to 4-d; exact zeros only where the value is defined there."""
     grad_of_kinked = function.endswith("_grad") and function.removesuffix("_grad") in _KINKED
@@ -56,7 +47,7 @@ def _values(function: str) -> CompareCheck:
         out = []
         for i, kw in enumerate(_variants(function)):
             for j, x in enumerate(cases.activation_inputs(with_zeros=not grad_of_kinked)):
-                out.append((msg("case.array", ndim=x.ndim, shape=x.shape, kw=_kw(kw)),
+                out.append((msg("case.array", ndim=x.ndim, shape=x.shape, kw=with_kwargs(kw)),
                             Call(f"v{i}_{j}", function, (x,), kw)))
         grid = np.linspace(-6.0, 6.0, 241)
         if grad_of_kinked:
@@ -89,11 +80,11 @@ def _stability(function: str) -> CompareCheck:
         edge = EDGE_VALUES[EDGE_VALUES != 0] if kinked_grad else EDGE_VALUES
         out = []
         for i, kw in enumerate(_variants(function)):
-            out.append((msg("case.large", values=LARGE_VALUES.tolist(), kw=_kw(kw)),
+            out.append((msg("case.large", values=LARGE_VALUES.tolist(), kw=with_kwargs(kw)),
                         Call(f"s{i}", function, (LARGE_VALUES.copy(),), kw)))
-            out.append((msg("case.edge", kw=_kw(kw)),
+            out.append((msg("case.edge", kw=with_kwargs(kw)),
                         Call(f"e{i}", function, (edge.copy(),), kw)))
-            out.append((msg("case.scalar", value="1e4", kw=_kw(kw)),
+            out.append((msg("case.scalar", value="1e4", kw=with_kwargs(kw)),
                         Call(f"c{i}", function, (np.float64(1e4),), kw)))
         return out
 
@@ -127,7 +118,7 @@ def _checks(function: str) -> dict[str, Check]:
         kinks = (0.0,) if forward in _KINKED else ()
         checks["finite-differences"] = ElementwiseFiniteDifference(forward, function, kinks)
         for kw in _variants(function)[1:]:
-            checks[f"finite-differences {_kw_args(kw)}"] = (
+            checks["finite-differences " + ", ".join(f"{k}={v}" for k, v in kw.items())] = (
                 ElementwiseFiniteDifference(forward, function, kinks, kw))
         if forward in _KINKED:
             checks["kink"] = KinkCheck(function, _allowed_at_zero(forward), _variants(function))

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from grader.cases import Cases
-from grader.checks.base import Check, CompareCheck
+from grader.checks.base import Check, CompareCheck, with_kwargs
 from grader.checks.gradients import BackwardFiniteDifference
 from grader.checks.properties import NoMutation
 from grader.exercise import TestSpec
@@ -46,8 +46,7 @@ def _training(spec: TestSpec, cases: Cases) -> list[tuple[Text, Call]]:
     ]
     for i, (n, d, kw) in enumerate(settings):
         x = cases.features(n, d)
-        shown = msg("case.with", args=kw) if kw else Text.same("")
-        out.append((msg("case.bn-train", n=n, d=d, kw=shown),
+        out.append((msg("case.bn-train", n=n, d=d, kw=with_kwargs(kw)),
                     Call(f"t{i}", "batchnorm_forward", (x, *_params(cases, d)), kw,
                          returns=FORWARD_RETURNS)))
     return out

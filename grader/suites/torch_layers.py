@@ -143,8 +143,8 @@ class ModuleSteps(Check):
                         continue
                     if m.kind in ("shape", "structure", "type"):
                         return Verdict(0.0, msg(
-                            "grade.wrong-shape", function=Text(f"{function} ({_WHAT[key]})",
-                                                               f"{function} ({_WHAT_KO[key]})"),
+                            "grade.wrong-shape",
+                            function=Text.same(f"{function} (") + _what(key) + Text.same(")"),
                             case=j.label(call), got=m.got, expected=m.expected))
                     if j.hidden:
                         return Verdict(0.0, _bilingual("grade.module-mismatch-hidden", _what(key),

@@ -349,8 +349,8 @@ def test_broken_questions_name_the_field(tmp_path: Path, old: str, new: str, fie
     assert "Fix:" in text.en and "해결" in text.ko
 
 
-def test_broken_choices_name_the_field(tmp_path: Path) -> None:
-    single = '''
+#: a single-choice question with two correct choices
+_SINGLE = '''
 [[question]]
 id = "s"
 kind = "single"
@@ -366,8 +366,11 @@ id = "b"
 text = { en = "B", ko = "나" }
 correct = true
 '''
+
+
+def test_broken_choices_name_the_field(tmp_path: Path) -> None:
     with pytest.raises(ExerciseError) as info:
-        load_quiz(_quiz_dir(tmp_path, single))
+        load_quiz(_quiz_dir(tmp_path, _SINGLE))
     assert "'question[0] (s).choices'" in info.value.text.en
     assert "exactly one correct" in info.value.text.en
 
@@ -407,22 +410,6 @@ QUIZ_PY = Path(__file__).resolve().parents[2] / "grader" / "quiz.py"
 _KO_PARTS = re.compile(
     r"필드가 잘못되었습니다 \((?P<problem>.*), 받은 값 .*\)\. 해결: (?P<fix>.*)\.$")
 
-_SINGLE = '''
-[[question]]
-id = "s"
-kind = "single"
-points = 1
-prompt = { en = "Which?", ko = "어느 것?" }
-explanation = { en = "This.", ko = "이것." }
-[[question.choices]]
-id = "a"
-text = { en = "A", ko = "가" }
-correct = true
-[[question.choices]]
-id = "b"
-text = { en = "B", ko = "나" }
-correct = true
-'''
 
 _PARAMS = "params = { x = { float = [-1, 1] } }"
 

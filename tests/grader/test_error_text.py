@@ -25,16 +25,15 @@ from grader import exercise as exercises
 from grader.errors_text import (
     Culprit,
     Limits,
-    bad_output_detail,
     call_error_text,
     load_failure_text,
     signal_in,
     size_text,
 )
-from grader.i18n import Text
+from grader.i18n import Text, msg
 from grader.result import Result
-from grader.sandbox import EvalRequest, default_sandbox, runner
-from grader.sandbox.plan import CPU_TIME, Call, CallError
+from grader.sandbox import EvalRequest, default_sandbox, runner, wire
+from grader.sandbox.plan import CPU_TIME, Call, CallError, Outcome
 from grader.sandbox.runner import LoadFailure
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
@@ -248,7 +247,9 @@ def test_an_exception_keeps_its_type_and_message_verbatim() -> None:
 
 
 def test_a_bad_output_says_what_was_expected() -> None:
-    error = CallError("bad-output", message="expected a tuple of 2 values, got a list of length 3")
+    # as the sandbox sends it: the reason in English and in Korean
+    error = CallError("bad-output", message="expected a tuple of 2 values, got a list of length 3",
+                      message_ko="값 2개로 된 튜플이 아니라 길이가 3인 list입니다")
     assert text_of(error, function="layer_statistics", returns=("raw", "raw")) == Text(
         "'layer_statistics' returned a value the grader cannot use: it should be a tuple of 2 "
         "values. Details: expected a tuple of 2 values, got a list of length 3.",
@@ -283,6 +284,16 @@ def nested():
 """
 
 
+def _over_the_wire(outcome: Outcome) -> Outcome:
+    """The outcome as the parent reads it from the child's frame."""
+    reader = wire.FrameReader()
+    reader.feed(wire.encode_outcome("c", outcome))
+    [(header, body)] = list(reader.frames())
+    _, (_, back) = wire.decode_child_message(header, body)
+    assert isinstance(back, Outcome)
+    return back
+
+
 @pytest.mark.parametrize(("target", "returns", "ko"), [
     ("triple", ("raw", "raw"), "값 2개로 된 튜플이 아니라 길이가 3인 list입니다"),
     ("scalar", "array-list", "배열의 리스트가 아니라 float 객체입니다"),
@@ -294,27 +305,38 @@ def nested():
 ])
 def test_the_sandboxs_own_bad_output_sentences_are_translated(
         target: str, returns: typing.Any, ko: str) -> None:
-    # the sentences come from the runner itself, so rewording one there fails here
+    # the runner itself says why, in both languages, and the wire carries both
     module = runner.load_module(_UNUSABLE, "unusable", "unusable.py", register=False)
     assert not isinstance(module, LoadFailure)
-    error = runner.execute(module, [Call("c", target, returns=returns)])["c"].error
+    error = _over_the_wire(runner.execute(module, [Call("c", target, returns=returns)])["c"]).error
     assert error is not None and error.kind == "bad-output"
-    assert bad_output_detail(error.message) == Text(error.message, ko)
+    assert Text(error.message, error.message_ko) == Text(error.message, ko)
+    assert f"Details: {error.message}" in text_of(error, returns=returns).en
+    assert f"세부 정보: {ko}" in text_of(error, returns=returns).ko
 
 
 def test_bad_output_sentences_from_the_wire_and_the_parent_are_translated() -> None:
-    for message, ko in [
-        ("converted to dtype float32, not float64",
+    for (key, fields), message, ko in [
+        (("detail.dtype", {"dtype": "float32"}), "converted to dtype float32, not float64",
          "변환한 배열의 dtype이 float64가 아니라 float32입니다"),
-        ("an array of 16777217 elements is larger than any expected result",
+        (("detail.too-large", {"n": 16777217}),
+         "an array of 16777217 elements is larger than any expected result",
          "원소가 16777217개인 배열은 어떤 기대 결과보다도 큽니다"),
-        ("the result cannot be sent: a Foo cannot be sent",
+        (("detail.unsendable", {"error": "a Foo cannot be sent"}),
+         "the result cannot be sent: a Foo cannot be sent",
          "결과를 보낼 수 없습니다: a Foo cannot be sent"),
-        ("the result could not be read: bad frame", "결과를 읽을 수 없습니다: bad frame"),
+        (("detail.unreadable", {"error": "bad frame"}), "the result could not be read: bad frame",
+         "결과를 읽을 수 없습니다: bad frame"),
     ]:
-        assert bad_output_detail(message) == Text(message, ko)
-    # anything else (a forged frame's text) is shown as it is, never dropped
-    assert bad_output_detail("I am a forged detail") == Text.same("I am a forged detail")
+        assert msg(key, **fields) == Text(message, ko)
+    # a value the wire refuses, sent for real
+    outcome = _over_the_wire(Outcome(value=1 + 2j))
+    assert outcome.error is not None
+    assert outcome.error.message_ko.startswith("결과를 보낼 수 없습니다: ")
+    # a detail without Korean (a forged frame's text) is shown as it is, never dropped
+    text = text_of(CallError("bad-output", message="I am a forged detail"))
+    assert "Details: I am a forged detail." in text.en
+    assert "세부 정보: I am a forged detail." in text.ko
 
 
 @pytest.mark.parametrize("kind", KINDS)

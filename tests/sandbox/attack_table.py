@@ -53,20 +53,20 @@ def leftovers(uids: tuple[int, ...], within: float = 5.0) -> list[str]:
     the zygote reaps the child (and kills what it left) while the grader judges."""
     deadline = time.monotonic() + within
     while True:
-        found = []
-        for pid in os.listdir("/proc"):
-            if not pid.isdigit():
-                continue
-            try:
-                status = Path(f"/proc/{pid}/status").read_text()
-            except OSError:
-                continue
-            for line in status.splitlines():
-                if line.startswith("Uid:") and int(line.split()[1]) in uids:
-                    found.append(pid)
+        found = [pid for pid in os.listdir("/proc") if pid.isdigit() and uid_of(int(pid)) in uids]
         if not found or time.monotonic() >= deadline:
             return found
         time.sleep(0.01)
+
+
+def uid_of(pid: int) -> int | None:
+    """The real uid of process ``pid``; ``None`` once it is gone."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    return next((int(line.split()[1]) for line in status.splitlines()
+                 if line.startswith("Uid:")), None)
 
 
 def contains_secret(value: Any) -> bool:

@@ -9,7 +9,7 @@ import time
 
 import numpy as np
 import pytest
-from attack_table import leftovers
+from attack_table import leftovers, uid_of
 from click.testing import CliRunner
 
 from grader.sandbox import (
@@ -215,11 +215,6 @@ def _children_of(pid: int) -> list[int]:
     return found
 
 
-def _uid_of(pid: int) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        return int(next(line for line in f if line.startswith("Uid:")).split()[1])
-
-
 def _gone(pid: int) -> bool:
     """Whether process ``pid`` has ended and been reaped, within 5 s."""
     deadline = time.monotonic() + 5.0
@@ -234,7 +229,7 @@ def _standby_of(sandbox: Sandbox) -> int:
     [zygote] = sandbox.zygote_pids()
     deadline = time.monotonic() + 5.0
     while True:
-        children = {pid: _uid_of(pid) for pid in _children_of(zygote)}
+        children = {pid: uid_of(pid) for pid in _children_of(zygote)}
         if list(children.values()) == [os.getuid()]:
             return next(iter(children))
         assert time.monotonic() < deadline, f"the zygote's children (pid: uid): {children}"
