@@ -13,7 +13,8 @@ Nothing the submission does makes ``evaluate`` raise.
 A child that has sent everything and closed its pipes is done: ``evaluate`` returns
 without waiting for its exit (tearing down a forked address space takes milliseconds),
 kills it, and reads the zygote's report of that exit — after which the reaper has
-cleared the slot's uid — before it asks the same slot for the next child.
+cleared the slot's uid — right after it asks the same slot for the next child, which
+the zygote readies meanwhile but lets run only after that report.
 """
 
 from __future__ import annotations
@@ -198,14 +199,17 @@ class _Slot:
     def spawn(self, fds: Sequence[int], cpu_seconds: int) -> int:
         """Ask for a child; return a pidfd for it."""
         assert self.ctl is not None
-        if self.owes_exit:  # the previous child's exit (and the reaper) must come first
-            self.exited(timeout=30.0)
-            self.owes_exit = False
         try:
             socket.send_fds(self.ctl, [wire_json({"type": "spawn", "cpu": cpu_seconds})],
                             list(fds))
         except OSError as exc:
             raise _SlotDied(str(exc)) from None
+        if self.owes_exit:
+            # The previous child may still be exiting: the zygote readies the new one
+            # meanwhile, and reports that exit (and the reaper's sweep) before it lets
+            # the new one run.
+            self.exited(timeout=30.0)
+            self.owes_exit = False
         msg, got = self._recv(timeout=30.0)
         if msg is None or msg.get("type") != "spawned" or len(got) != 1:
             for fd in got:

@@ -15,14 +15,17 @@ control socket:
 - zygote → parent: ``ready`` (the layers), ``spawned`` with a pidfd of the child (the
   parent kills through it: no pid reuse race), ``exited`` (wait status, CPU seconds,
   whether the reaper found leftovers), sent once the child is reaped and its uid swept;
-  the parent may read it late, but always before its next ``spawn``.
+  the parent reads it after its next ``spawn``, whose child may not run before it.
 
 The zygote never reads what a child sends: results go straight to the parent through the
 pipes, so nothing the student's code does can reach the long-lived zygote.
 
 The next child is forked ahead of its ``spawn`` (a *standby*, blocked on a socket until it
 is handed its descriptors): forking copies the page tables of the zygote's ~200 MiB of
-heap, about 6 ms, which is then paid while no submission waits.
+heap, about 6 ms, which is then paid while no submission waits. A spawn that arrives
+while the previous child is still exiting (tearing its address space down takes a few
+ms) goes to the standby at once: it decodes its plan, and enters its sandbox only when
+that child is reaped and its uid swept.
 """
 
 from __future__ import annotations
@@ -260,6 +263,18 @@ class _Standby:
     sock: socket.socket
 
 
+@dataclass(frozen=True)
+class _Held:
+    """A child given a spawn's descriptors that waits on ``go`` before it enters its
+    sandbox (``go`` is ``None``: it need not wait); or, with ``deferred``, a spawn that
+    no child could take yet (no standby): forked for once the previous child is gone."""
+
+    pid: int
+    pidfd: int
+    go: socket.socket | None
+    deferred: tuple[list[int], int] | None = None
+
+
 class Zygote:
     def __init__(self, ctl: socket.socket, config: dict[str, Any]) -> None:
         self.ctl = ctl
@@ -451,46 +466,83 @@ class Zygote:
     def serve(self) -> None:
         self._send({"type": "ready", "pid": os.getpid(),
                     "layers": [layer.to_json() for layer in self.layers]})
+        held: _Held | None = None
         try:
             self._prefork()
             while True:
-                msg, fds = self._recv()
-                if msg is None or msg.get("type") == "quit":
-                    return
-                if msg.get("type") != "spawn" or len(fds) != 4:
-                    for fd in fds:
-                        os.close(fd)
-                    continue
-                try:
-                    if not self._spawn(fds, int(msg["cpu"])):
+                if held is None:
+                    msg, fds = self._recv()
+                    if msg is None or msg.get("type") == "quit":
                         return
+                    if msg.get("type") != "spawn" or len(fds) != 4:
+                        for fd in fds:
+                            os.close(fd)
+                        continue
+                    started = self._start(fds, int(msg["cpu"]))
+                else:
+                    started, held = self._release(held), None
+                try:
+                    alive, held = self._run(*started)
                 except (BrokenPipeError, ConnectionResetError):
                     return  # the parent is gone (its exit kills what we started)
+                if not alive:
+                    return
         finally:
+            if held is not None:
+                self._end_held(held)
             self._drop_standby()
 
-    def _spawn(self, fds: list[int], cpu_seconds: int) -> bool:
-        handed = self._hand_to_standby(fds, cpu_seconds)
+    def _start(self, fds: list[int], cpu_seconds: int) -> tuple[int, int]:
+        """A child for a spawn: the standby, or a fresh fork; ``(pid, pidfd)``."""
+        handed = self._hand_to_standby(fds, cpu_seconds, hold=False)
         if handed is None:  # no standby (or it died): fork one now
             spec = self._spec(cpu_seconds)
             pid = self._fork()
             if pid == 0:
                 self._child(fds, spec)  # never returns
-            handed = pid, os.pidfd_open(pid)
-        pid, pidfd = handed
+            handed = _Held(pid, os.pidfd_open(pid), None)
         for fd in fds:
             os.close(fd)
+        return handed.pid, handed.pidfd
+
+    def _run(self, pid: int, pidfd: int) -> tuple[bool, _Held | None]:
+        """Serve one child to its exit: ``(the parent is still there, a child handed
+        the next spawn's descriptors meanwhile)``."""
         try:
             self._send({"type": "spawned", "pid": pid}, [pidfd])
             self._prefork()  # the next child, while this one runs: ready when it ends
-            alive = self._wait(pid, pidfd)
+            alive, held = self._wait(pid, pidfd)
         finally:
             os.close(pidfd)
         _, status, usage = os.wait4(pid, 0)
         reaped = self._reap()
         self._send({"type": "exited", "pid": pid, "status": status,
                     "cpu": usage.ru_utime + usage.ru_stime, "reaped": reaped})
-        return alive
+        return alive, held
+
+    def _release(self, held: _Held) -> tuple[int, int]:
+        """Let a held child enter its sandbox: the previous one is reaped, its uid swept."""
+        if held.deferred is not None:
+            return self._start(*held.deferred)
+        if held.go is not None:
+            with contextlib.suppress(OSError):  # dead meanwhile: its exit is reported
+                held.go.send(b"g")
+            held.go.close()
+        return held.pid, held.pidfd
+
+    @staticmethod
+    def _end_held(held: _Held) -> None:
+        if held.deferred is not None:
+            for fd in held.deferred[0]:
+                os.close(fd)
+            return
+        if held.go is not None:
+            held.go.close()  # end of file: it exits without entering its sandbox
+        with contextlib.suppress(OSError):
+            signal.pidfd_send_signal(held.pidfd, signal.SIGKILL)
+        with contextlib.suppress(ChildProcessError):
+            os.waitid(os.P_PIDFD, held.pidfd, os.WEXITED)
+        os.close(held.pidfd)
 
     # ---------------------------------------------------------------- the standby child
 
@@ -532,22 +584,30 @@ class Zygote:
             data, fds, _flags, _addr = socket.recv_fds(sock, 1 << 10, 4)
             if data and len(fds) == 4:
                 sock.send(b"1")  # the receipt the zygote waits for
-                sock.close()
-                self._child(fds, self._spec(int(json.loads(data.decode())["cpu"])))
+                spawn = json.loads(data.decode())
+                go = sock if spawn["hold"] else None
+                if go is None:
+                    sock.close()
+                self._child(fds, self._spec(int(spawn["cpu"])), go)
             # the zygote quit or died (end of file): nothing to run
         except BaseException:
             code = 120
         os._exit(code)
 
-    def _hand_to_standby(self, fds: list[int], cpu_seconds: int) -> tuple[int, int] | None:
-        """Give the standby its descriptors; ``(pid, pidfd)``, or ``None`` if there is no
-        live standby."""
+    def _hand_to_standby(self, fds: list[int], cpu_seconds: int, *, hold: bool
+                         ) -> _Held | None:
+        """Give the standby its descriptors, or ``None`` if there is no live standby.
+
+        With ``hold``, it reads and decodes its plan and then waits for :meth:`_release`
+        before it enters its sandbox: the previous child is still exiting.
+        """
         standby, self.standby = self.standby, None
         if standby is None:
             return None
         receipt = b""
         try:
-            socket.send_fds(standby.sock, [json.dumps({"cpu": cpu_seconds}).encode()], fds)
+            socket.send_fds(standby.sock,
+                            [json.dumps({"cpu": cpu_seconds, "hold": hold}).encode()], fds)
             # Its receipt: a standby that died (the OOM killer, an operator) must not take
             # the evaluation with it, and one that was dying while the descriptors were
             # in flight is only seen here (its socket closes: end of file).
@@ -557,11 +617,13 @@ class Zygote:
                 receipt = standby.sock.recv(1)
         except OSError:
             pass
-        standby.sock.close()
         if receipt != b"1":  # dead or stuck: reap it, fork afresh
+            standby.sock.close()
             self._end_standby(standby)
             return None
-        return standby.pid, standby.pidfd
+        if not hold:
+            standby.sock.close()
+        return _Held(standby.pid, standby.pidfd, standby.sock if hold else None)
 
     def _drop_standby(self) -> None:
         standby, self.standby = self.standby, None
@@ -578,26 +640,39 @@ class Zygote:
             os.waitid(os.P_PIDFD, standby.pidfd, os.WEXITED)
         os.close(standby.pidfd)
 
-    def _wait(self, pid: int, pidfd: int) -> bool:
-        """Wait for the child's exit; if the parent hangs up, kill it and say so."""
+    def _wait(self, pid: int, pidfd: int) -> tuple[bool, _Held | None]:
+        """Wait for the child's exit; if the parent hangs up, kill it and say so.
+
+        The parent asks for the next child as soon as this one has sent everything,
+        while it is still exiting: that spawn's descriptors go to the standby at once
+        (it decodes its plan meanwhile), held until this child is reaped.
+        """
         poller = select.poll()
         poller.register(pidfd, select.POLLIN)
         poller.register(self.ctl.fileno(), select.POLLIN | select.POLLHUP)
+        held: _Held | None = None
         while True:
             for fd, _ in poller.poll():
                 if fd == pidfd:
-                    return True
+                    return True, held
                 msg, extra = self._recv()
+                if (msg is not None and msg.get("type") == "spawn" and len(extra) == 4
+                        and held is None):
+                    held = self._hand_to_standby(extra, int(msg["cpu"]), hold=True)
+                    if held is None:  # no standby: fork for it once this child is gone
+                        held = _Held(-1, -1, None, deferred=(extra, int(msg["cpu"])))
+                        extra = []
                 for f in extra:
                     os.close(f)
                 if msg is None or msg.get("type") == "quit":
                     signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-                    return False
+                    return False, held
 
-    def _child(self, fds: list[int], spec: limits.ChildSpec) -> None:
+    def _child(self, fds: list[int], spec: limits.ChildSpec,
+               go: socket.socket | None = None) -> None:
         code = 120
         try:
-            code = _child_main(fds, spec)
+            code = _child_main(fds, spec, go)
         except BaseException:
             try:
                 traceback.print_exc()
@@ -625,8 +700,14 @@ class Zygote:
         return json.loads(data.decode()), list(fds)
 
 
-def _child_main(fds: list[int], spec: limits.ChildSpec) -> int:
-    """In the forked child: wire up the pipes, contain, load, run, stream, exit code."""
+def _child_main(fds: list[int], spec: limits.ChildSpec, go: socket.socket | None = None
+                ) -> int:
+    """In the forked child: wire up the pipes, contain, load, run, stream, exit code.
+
+    With ``go``, the plan is decoded first and the sandbox entered only once the zygote
+    says so (the previous child of the slot is still exiting); end of file on ``go``:
+    the zygote quit, nothing is run.
+    """
     high = [os.dup(fd) for fd in fds]  # out of the way of 0..3 (dup clears CLOEXEC)
     for fd in high:
         os.set_inheritable(fd, False)
@@ -647,6 +728,10 @@ def _child_main(fds: list[int], spec: limits.ChildSpec) -> int:
 
     plan = wire.decode_plan(bytes(raw))
     del raw
+    if go is not None:
+        if go.recv(1) != b"g":
+            return 0
+        go.close()
     try:
         scratch = limits.enter_child(spec)
     except limits.LayerError as exc:

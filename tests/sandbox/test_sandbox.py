@@ -257,6 +257,22 @@ def test_a_dead_standby_is_replaced_without_losing_an_evaluation(sandbox: Sandbo
     assert _standby_of(sandbox) != standby
 
 
+def test_a_standby_killed_while_the_last_child_exits_loses_nothing(sandbox: Sandbox) -> None:
+    # the next spawn reaches the zygote while the last child may still be exiting: it
+    # goes to the standby, held until that exit; if the standby is dead, it is forked
+    # for once the exit is reported
+    [zygote] = sandbox.zygote_pids()
+    for _ in range(5):
+        sandbox.evaluate(_request(Call("s", "sigmoid", (X,))))
+        for pid in _children_of(zygote):
+            if uid_of(pid) == os.getuid():
+                os.kill(pid, signal.SIGKILL)
+        ev = sandbox.evaluate(_request(Call("s", "sigmoid", (X,))))
+        assert _ok(ev.outcomes["s"].value) and ev.children == 1
+    assert sandbox.zygote_pids() == (zygote,)
+    assert leftovers(sandbox.slot_uids) == []
+
+
 def test_closing_the_sandbox_leaves_no_standby_behind() -> None:
     with Sandbox(1) as box:
         box.evaluate(_request(Call("s", "sigmoid", (X,))))
